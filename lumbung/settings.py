@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "lumbung.batch",
     "lumbung.demo",
     "lumbung.web",
+    "lumbung.api",
 ]
 
 MIDDLEWARE = [
@@ -145,6 +146,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

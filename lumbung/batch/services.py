@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -125,9 +126,7 @@ def eod_run(
                     cooperative=cooperative,
                     business_date=day,
                     acting_user=acting_user,
-                    on_step=(lambda name, c=cooperative, d=day: on_step(c, d, name))
-                    if on_step
-                    else None,
+                    on_step=functools.partial(on_step, cooperative, day) if on_step else None,
                 )
                 summary.dates += one.dates
                 summary.steps_run += one.steps_run

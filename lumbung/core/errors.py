@@ -20,6 +20,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam {minutes} menit.",
         "Too many failed logins. Try again in {minutes} minutes.",
     ),
+    "LOGIN_FAILED": (
+        "Nama pengguna atau kata sandi salah.",
+        "Wrong username or password.",
+    ),
     "LEDGER_UNBALANCED": (
         "Jurnal tidak seimbang: total debit {debit} tidak sama dengan total kredit {credit}.",
         "Unbalanced entry: total debit {debit} differs from total credit {credit}.",
@@ -132,7 +136,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 class LumbungError(Exception):
     """A refusal a person can read: stable `code`, message in the active language."""
 
-    def __init__(self, code: str, **params: Any) -> None:
+    def __init__(self, code: str, /, **params: Any) -> None:
         if code not in MESSAGES:
             raise KeyError(f"unknown error code {code}")
         self.code = code

@@ -114,7 +114,7 @@ def demo_build(*, cooperatives: int = 5, seed: int = 2026, today: dt.date | None
             staff_assign(cooperative=cooperative, user=user, role=role, acting_user=None)
             staff[label] = user
             if index <= 3 or cooperatives <= 5:
-                logins.append(DemoLogin(username, role.label, name))
+                logins.append(DemoLogin(username, str(role.label), name))
         _build_history(cooperative, staff, rng, today)
     return logins
 

@@ -7,7 +7,7 @@ Equity:3101, Income:4101, Expenses:5301); amounts are Rupiah with two decimals, 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TextIO
+from typing import Any, Protocol
 
 from django.db import connection
 
@@ -25,6 +25,10 @@ ROOTS = {
 BATCH = 20000
 
 
+class Writer(Protocol):
+    def write(self, text: str, /) -> object: ...
+
+
 def account_name(account_type: str, code: str) -> str:
     return f"{ROOTS[account_type]}:{code}"
 
@@ -33,7 +37,7 @@ def _quoted(text: str) -> str:
     return text.replace("\\", "/").replace('"', "'").replace("\n", " ")
 
 
-def _rows(cooperative: Cooperative) -> Iterator[tuple[object, ...]]:
+def _rows(cooperative: Cooperative) -> Iterator[tuple[Any, ...]]:
     after = 0
     with connection.cursor() as cursor:
         while True:
@@ -57,7 +61,7 @@ def _rows(cooperative: Cooperative) -> Iterator[tuple[object, ...]]:
             after += BATCH
 
 
-def export_journal(cooperative: Cooperative, output: TextIO, fmt: str) -> int:
+def export_journal(cooperative: Cooperative, output: Writer, fmt: str) -> int:
     """Write the journal; return the number of entries written."""
     beancount = fmt == "beancount"
     accounts = Account.objects.filter(cooperative=cooperative, is_heading=False).order_by("code")

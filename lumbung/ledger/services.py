@@ -73,7 +73,8 @@ class LineSpec:
 @cache
 def coa_template(name: str) -> dict[str, Any]:
     with open(COA_DIR / f"{name}.yaml", encoding="utf-8") as handle:
-        return yaml.safe_load(handle)  # type: ignore[no-any-return]
+        template: dict[str, Any] = yaml.safe_load(handle)
+    return template
 
 
 def coa_template_name(cooperative: Cooperative) -> str:
@@ -603,13 +604,25 @@ def manual_entry_submit(
     description: str,
     date: dt.date | None = None,
     allow_backdate: bool = False,
+    idempotency_key: str | None = None,
     acting_user: Any,
 ) -> JournalEntry | ApprovalRequest:
-    """A manual journal entry: posted at once within the maker's limit, else queued for approval."""
+    """A manual journal entry: posted at once within the maker's limit, else queued for approval.
+
+    With an idempotency key, a retry returns the entry or the pending request of the first call.
+    """
     total = _validate_lines(lines)
     _resolve_accounts(cooperative, lines)
     if not description.strip():
         raise LumbungError("LEDGER_DESCRIPTION_REQUIRED")
+    if idempotency_key is not None:
+        earlier = _existing_for_key(cooperative, idempotency_key, lines) or (
+            ApprovalRequest.objects.filter(
+                cooperative=cooperative, payload__idempotency_key=idempotency_key
+            ).first()
+        )
+        if earlier is not None:
+            return earlier
     if total <= role_limit(cooperative=cooperative, user=acting_user, action=MANUAL_ENTRY_ACTION):
         with transaction.atomic(durable=True):
             return journal_entry_post(
@@ -618,6 +631,7 @@ def manual_entry_submit(
                 description=description,
                 date=date,
                 source="manual",
+                idempotency_key=idempotency_key,
                 limit_action=MANUAL_ENTRY_ACTION,
                 allow_backdate=allow_backdate,
                 acting_user=acting_user,
@@ -632,6 +646,7 @@ def manual_entry_submit(
             payload={
                 "date": date.isoformat() if date else None,
                 "allow_backdate": allow_backdate,
+                "idempotency_key": idempotency_key,
                 "lines": [
                     {
                         "account": x.account,
@@ -664,7 +679,7 @@ def _post_approved_manual_entry(request: ApprovalRequest, approver: Any) -> Jour
         description=request.description,
         date=dt.date.fromisoformat(payload["date"]) if payload["date"] else None,
         source="manual",
-        idempotency_key=f"approval:{request.pk}",
+        idempotency_key=payload.get("idempotency_key") or f"approval:{request.pk}",
         limit_action=MANUAL_ENTRY_ACTION,
         approved_by=approver,
         allow_backdate=payload["allow_backdate"],

@@ -127,7 +127,9 @@ class OfficeStaff(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["office", "user", "role"], name="uniq_office_staff_role")
+            models.UniqueConstraint(
+                fields=["office", "user", "role"], name="uniq_office_staff_role"
+            )
         ]
 
 
@@ -149,7 +151,9 @@ class RoleLimit(models.Model):
             models.UniqueConstraint(
                 fields=["cooperative", "role", "action"], name="uniq_role_limit"
             ),
-            models.CheckConstraint(condition=models.Q(max_amount__gte=0), name="role_limit_gte_0"),
+            models.CheckConstraint(
+                condition=models.Q(max_amount__gte=0), name="role_limit_gte_0"
+            ),
         ]
 
 

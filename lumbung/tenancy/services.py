@@ -27,7 +27,8 @@ RULES_DIR = Path(__file__).parent / "rules"
 @cache
 def default_role_limits() -> dict[str, Any]:
     with open(RULES_DIR / "role_limits.yaml", encoding="utf-8") as handle:
-        return yaml.safe_load(handle)  # type: ignore[no-any-return]
+        limits: dict[str, Any] = yaml.safe_load(handle)
+    return limits
 
 
 def office_register(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 from pathlib import Path
 
 HERE = Path(__file__).parent
@@ -13,7 +14,7 @@ def statements(vendor: str) -> list[str]:
     return [part.strip() for part in re.split(r"^-- ;;$", text, flags=re.MULTILINE) if part.strip()]
 
 
-def install(schema_editor) -> None:  # type: ignore[no-untyped-def]
+def install(schema_editor: Any) -> None:
     for statement in statements(schema_editor.connection.vendor):
         schema_editor.execute(statement, params=None)
 

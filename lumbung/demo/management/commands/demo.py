@@ -20,11 +20,10 @@ class Command(LumbungCommand):
                             help="lewati bila basis data sudah berisi")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if SupervisorOffice.objects.exists():
-            if options["if_empty"]:
-                self.stdout.write(self.say("Basis data sudah berisi; demo tidak dibuat ulang.",
-                                           "Database not empty; demo left as it is."))
-                return
+        if options["if_empty"] and SupervisorOffice.objects.exists():
+            self.stdout.write(self.say("Basis data sudah berisi; demo tidak dibuat ulang.",
+                                       "Database not empty; demo left as it is."))
+            return
         logins = demo_build(
             cooperatives=options["cooperatives"],
             seed=options["seed"],
