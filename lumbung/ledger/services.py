@@ -12,7 +12,6 @@ Posting path of a rupiah (journal_entry_post):
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -21,13 +20,12 @@ from typing import Any
 
 import yaml
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
 from django.utils import timezone
 
 from lumbung.audit.services import audit_record
 from lumbung.core.errors import LumbungError
 from lumbung.core.money import format_rupiah
-from lumbung.ledger import calculations
+from lumbung.ledger import calculations, posting
 from lumbung.ledger.models import (
     Account,
     AccountBalance,
@@ -36,10 +34,8 @@ from lumbung.ledger.models import (
     ApprovalRequest,
     Checkpoint,
     JournalEntry,
-    JournalLine,
     LedgerHead,
     NormalBalance,
-    SubledgerBalance,
 )
 from lumbung.tenancy.models import Cooperative, CooperativeStaff, RoleLimit
 
@@ -194,7 +190,7 @@ def role_limit(*, cooperative: Cooperative, user: Any, action: str) -> int:
 def check_maker_checker(
     *, cooperative: Cooperative, action: str, amount: int, maker: Any, approver: Any
 ) -> None:
-    """Raise unless `maker` may move `amount` alone, or `approver` (not the maker) may approve it."""
+    """Raise unless `maker` may move `amount` alone or `approver` (not the maker) may approve it."""
     maker_limit = role_limit(cooperative=cooperative, user=maker, action=action)
     if amount <= maker_limit:
         return
@@ -236,9 +232,10 @@ def _validate_lines(lines: Sequence[LineSpec]) -> int:
     return total_debit
 
 
-def _resolve_accounts(cooperative: Cooperative, lines: Sequence[LineSpec]) -> dict[str, Account]:
-    codes = {line.account for line in lines}
-    accounts = {a.code: a for a in Account.objects.filter(cooperative=cooperative, code__in=codes)}
+def _resolve_accounts(
+    cooperative: Cooperative, lines: Sequence[LineSpec]
+) -> dict[str, posting.AccountRow]:
+    accounts = posting.accounts_by_code(cooperative.pk, sorted({line.account for line in lines}))
     for line in lines:
         account = accounts.get(line.account)
         if account is None:
@@ -271,15 +268,6 @@ def _existing_for_key(
     if entry is not None and not _same_content(entry, lines):
         raise LumbungError("LEDGER_IDEMPOTENCY_CONFLICT", key=key)
     return entry
-
-
-def _closed_period_for(cooperative: Cooperative, day: dt.date) -> AccountingPeriod | None:
-    return AccountingPeriod.objects.filter(
-        cooperative=cooperative,
-        closed_at__isnull=False,
-        start_date__lte=day,
-        end_date__gte=day,
-    ).first()
 
 
 def journal_entry_post(
@@ -325,81 +313,89 @@ def journal_entry_post(
     maker = acting_user if getattr(acting_user, "is_authenticated", False) else None
 
     with transaction.atomic():
-        head = LedgerHead.objects.select_for_update().get(cooperative=cooperative)
+        head = posting.lock_head(cooperative.pk)
         existing = _existing_for_key(cooperative, idempotency_key, lines)
         if existing is not None:
             return existing
-        business_date = Cooperative.objects.values_list("business_date", flat=True).get(
-            pk=cooperative.pk
-        )
+        business_date = head.business_date
         day = date or business_date
         if day > business_date:
             raise LumbungError("LEDGER_FUTURE_DATE", date=day, business_date=business_date)
         if day < business_date and not allow_backdate:
             raise LumbungError("LEDGER_BACKDATE_FORBIDDEN", date=day)
-        if reverses is not None and JournalEntry.objects.filter(reverses=reverses).exists():
+        if reverses is not None and posting.is_reversed(reverses.pk):
             raise LumbungError("LEDGER_ALREADY_REVERSED", number=reverses.number)
-        closed = _closed_period_for(cooperative, day)
-        if closed is not None:
-            raise LumbungError("LEDGER_PERIOD_CLOSED", period=closed.label, date=day)
+        closed_start = posting.closed_period_start(cooperative.pk, day)
+        if closed_start is not None:
+            raise LumbungError(
+                "LEDGER_PERIOD_CLOSED", period=closed_start.strftime("%Y-%m"), date=day
+            )
 
         number = head.last_number + 1
-        hashed = calculations.HashedEntry(
-            cooperative_code=cooperative.code,
-            number=number,
-            date=day,
-            description=description,
-            source=source,
-            reverses_number=reverses.number if reverses else None,
-            maker_id=maker.pk if maker else None,
-            approved_by_id=approved_by.pk if approved_by else None,
-            total=total,
-            prev_hash=head.last_hash,
-            lines=[
-                calculations.HashedLine(
-                    line_no=i,
-                    account_code=line.account,
-                    debit=line.debit,
-                    credit=line.credit,
-                    member_id=line.member_id,
-                    subledger_ref=line.subledger_ref,
-                    memo=line.memo,
-                )
-                for i, line in enumerate(lines, start=1)
-            ],
-        )
-        entry = JournalEntry.objects.create(
-            cooperative=cooperative,
-            number=number,
-            date=day,
-            description=description,
-            source=source,
-            idempotency_key=idempotency_key,
-            reverses=reverses,
-            maker=maker,
-            approved_by=approved_by,
-            total=total,
-            line_count=len(lines),
-            prev_hash=head.last_hash,
-            hash=calculations.entry_hash(hashed),
-        )
-        JournalLine.objects.bulk_create(
-            JournalLine(
-                cooperative=cooperative,
-                entry=entry,
-                line_no=i,
-                account=accounts[line.account],
-                debit=line.debit,
-                credit=line.credit,
+        entry_hash = calculations.entry_hash(
+            calculations.HashedEntry(
+                cooperative_code=cooperative.code,
+                number=number,
                 date=day,
-                member_id=line.member_id,
-                subledger_ref=line.subledger_ref,
-                memo=line.memo,
+                description=description,
+                source=source,
+                reverses_number=reverses.number if reverses else None,
+                maker_id=maker.pk if maker else None,
+                approved_by_id=approved_by.pk if approved_by else None,
+                total=total,
+                prev_hash=head.last_hash,
+                lines=[
+                    calculations.HashedLine(
+                        line_no=i,
+                        account_code=line.account,
+                        debit=line.debit,
+                        credit=line.credit,
+                        member_id=line.member_id,
+                        subledger_ref=line.subledger_ref,
+                        memo=line.memo,
+                    )
+                    for i, line in enumerate(lines, start=1)
+                ],
             )
-            for i, line in enumerate(lines, start=1)
         )
-        _apply_to_balances(cooperative, accounts, lines, day)
-        LedgerHead.objects.filter(pk=head.pk).update(last_number=number, last_hash=entry.hash)
+        values = {
+            "cooperative_id": cooperative.pk,
+            "number": number,
+            "date": day,
+            "description": description,
+            "source": source,
+            "idempotency_key": idempotency_key,
+            "reverses_id": reverses.pk if reverses else None,
+            "maker_id": maker.pk if maker else None,
+            "approved_by_id": approved_by.pk if approved_by else None,
+            "total": total,
+            "line_count": len(lines),
+            "prev_hash": head.last_hash,
+            "hash": entry_hash,
+        }
+        entry_id, posted_at = posting.insert_entry(values)
+        posting.insert_lines([
+            (cooperative.pk, entry_id, i, accounts[line.account].id, line.debit, line.credit, day,
+             line.member_id, line.subledger_ref, line.memo)
+            for i, line in enumerate(lines, start=1)
+        ])
+        per_account: dict[int, tuple[int, int]] = {}
+        per_subledger: dict[tuple[int, str], tuple[int, int]] = {}
+        for line in lines:
+            account_id = accounts[line.account].id
+            debit, credit = per_account.get(account_id, (0, 0))
+            per_account[account_id] = (debit + line.debit, credit + line.credit)
+            if line.subledger_ref:
+                key = (account_id, line.subledger_ref)
+                debit, credit = per_subledger.get(key, (0, 0))
+                per_subledger[key] = (debit + line.debit, credit + line.credit)
+        posting.add_to_balances(cooperative.pk, per_account, per_subledger, day)
+        posting.move_head(cooperative.pk, number, entry_hash)
+
+        entry = JournalEntry(id=entry_id, posted_at=posted_at, **values)
+        entry._state.adding = False
+        entry._state.db = "default"
+        entry.cooperative = cooperative
         if day < business_date or approved_by is not None or reverses is not None:
             # Ordinary postings are their own audit trail (hash-chained); the unusual ones
             # (back-dated, approved, reversals) also get an audit row naming who and why.
@@ -418,46 +414,6 @@ def journal_entry_post(
                 },
             )
     return entry
-
-
-def _apply_to_balances(
-    cooperative: Cooperative,
-    accounts: dict[str, Account],
-    lines: Sequence[LineSpec],
-    day: dt.date,
-) -> None:
-    per_account: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    per_subledger: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
-    for line in lines:
-        account_id = accounts[line.account].pk
-        per_account[account_id][0] += line.debit
-        per_account[account_id][1] += line.credit
-        if line.subledger_ref:
-            per_subledger[(account_id, line.subledger_ref)][0] += line.debit
-            per_subledger[(account_id, line.subledger_ref)][1] += line.credit
-    for account_id in sorted(per_account):
-        debit, credit = per_account[account_id]
-        AccountBalance.objects.filter(account_id=account_id).update(
-            debit=F("debit") + debit, credit=F("credit") + credit, last_date=_later(day)
-        )
-    for (account_id, ref), (debit, credit) in sorted(per_subledger.items()):
-        updated = SubledgerBalance.objects.filter(
-            cooperative=cooperative, account_id=account_id, ref=ref
-        ).update(debit=F("debit") + debit, credit=F("credit") + credit)
-        if not updated:
-            SubledgerBalance.objects.create(
-                cooperative=cooperative, account_id=account_id, ref=ref, debit=debit, credit=credit
-            )
-
-
-def _later(day: dt.date) -> Any:
-    """`last_date` moves forward only (a back-dated line leaves it where it is)."""
-    from django.db.models import Case, Value, When
-
-    return Case(
-        When(Q(last_date__isnull=True) | Q(last_date__lt=day), then=Value(day)),
-        default=F("last_date"),
-    )
 
 
 def journal_entry_reverse(
@@ -512,6 +468,9 @@ def period_close(*, cooperative: Cooperative, month: dt.date, acting_user: Any) 
     label = start.strftime("%Y-%m")
     with transaction.atomic():
         cooperative = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
+        # The posting lock: a posting into this month either commits before the close or sees
+        # the month closed.
+        LedgerHead.objects.select_for_update().get(cooperative=cooperative)
         if end >= cooperative.business_date:
             raise LumbungError(
                 "LEDGER_PERIOD_NOT_ENDED", period=label, business_date=cooperative.business_date
@@ -692,8 +651,10 @@ def approval_decide(
 ) -> ApprovalRequest:
     """Approve (and carry out, in the same transaction) or reject a pending request.
 
-    The maker never decides their own. Raises APPROVAL_SELF, APPROVAL_LIMIT, APPROVAL_NOT_PENDING
-    and whatever the carried-out action raises (then nothing is written and it stays pending).
+    The maker never decides their own; rejecting needs a role with a limit for the action in
+    the request's cooperative (approving needs one that covers the amount). Raises
+    APPROVAL_SELF, APPROVAL_LIMIT, PERMISSION_DENIED, APPROVAL_NOT_PENDING and whatever the
+    carried-out action raises (then nothing is written and it stays pending).
     Locks the request row, then whatever the handler locks.
     """
     with transaction.atomic(durable=True):
@@ -702,10 +663,10 @@ def approval_decide(
             raise LumbungError("APPROVAL_NOT_PENDING")
         if request.maker_id == acting_user.pk:
             raise LumbungError("APPROVAL_SELF")
+        limit = role_limit(cooperative=request.cooperative, user=acting_user, action=request.kind)
+        if not approve and limit <= 0:
+            raise LumbungError("PERMISSION_DENIED")
         if approve:
-            limit = role_limit(
-                cooperative=request.cooperative, user=acting_user, action=request.kind
-            )
             if request.amount > limit:
                 raise LumbungError(
                     "APPROVAL_LIMIT",

@@ -68,7 +68,10 @@ def installed_triggers() -> set[str]:
         if connection.vendor == "sqlite":
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
         else:
-            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+            # A disabled trigger ('D', or 'R' = replica only) still exists but guards nothing.
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled IN ('O', 'A')"
+            )
         return {row[0] for row in cursor.fetchall()}
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from lumbung.ledger.models import Account, NormalBalance
+from lumbung.ledger.models import Account, ApprovalRequest, NormalBalance
 
 
 @dataclass(frozen=True)
@@ -39,4 +39,40 @@ def chart_rows(accounts: Iterable[Account]) -> list[ChartRow]:
         signed = net[account.pk]
         shown = signed if account.normal_balance == NormalBalance.DEBIT else -signed
         rows.append(ChartRow(account=account, depth=depth[account.pk], balance=shown))
+    return rows
+
+
+@dataclass(frozen=True)
+class ApprovalLine:
+    account: str
+    name: str
+    debit: int
+    credit: int
+
+
+@dataclass(frozen=True)
+class ApprovalRow:
+    request: ApprovalRequest
+    # Entry date asked for; None means "the business date when approved".
+    date: str | None
+    lines: list[ApprovalLine]
+
+
+def approval_rows(
+    pending: Iterable[ApprovalRequest], names: Mapping[str, str]
+) -> list[ApprovalRow]:
+    """Pending requests with the lines of their payload, account names looked up in `names`."""
+    rows = []
+    for request in pending:
+        payload = request.payload
+        lines = [
+            ApprovalLine(
+                account=line["account"],
+                name=names.get(line["account"], ""),
+                debit=int(line["debit"]),
+                credit=int(line["credit"]),
+            )
+            for line in payload.get("lines", [])
+        ]
+        rows.append(ApprovalRow(request=request, date=payload.get("date"), lines=lines))
     return rows

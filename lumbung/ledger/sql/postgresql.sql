@@ -71,7 +71,7 @@ BEGIN
   END IF;
   IF EXISTS (SELECT 1 FROM ledger_accountingperiod p
              WHERE p.cooperative_id = NEW.cooperative_id AND p.closed_at IS NOT NULL
-               AND NEW.date BETWEEN p.start_date AND p.end_date) THEN
+               AND NEW.date <= p.end_date) THEN
     RAISE EXCEPTION 'LEDGER_PERIOD_CLOSED: the period of % is closed', NEW.date;
   END IF;
   RETURN NEW;

@@ -1,0 +1,1 @@
+from tests.ledger.helpers import _rules_back_after_flush, committed_db  # noqa: F401

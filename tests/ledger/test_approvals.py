@@ -1,0 +1,173 @@
+"""Maker-checker for manual journal entries (limits from tenancy/rules/role_limits.yaml)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from lumbung.audit.models import AuditEvent
+from lumbung.core.errors import LumbungError
+from lumbung.ledger.models import AccountBalance, ApprovalRequest, JournalEntry, JournalLine
+from lumbung.ledger.services import (
+    LineSpec,
+    approval_decide,
+    manual_entry_submit,
+    period_close,
+    role_limit,
+)
+from lumbung.tenancy.models import CooperativeRole
+from tests.conftest import _staff
+from tests.ledger.helpers import force_deferred_checks
+
+RUPIAH = 100
+ACCOUNTANT_LIMIT = 10_000_000 * RUPIAH
+MANAGER_LIMIT = 100_000_000 * RUPIAH
+
+
+def _lines(amount):
+    return [LineSpec("1303", debit=amount), LineSpec("1102", credit=amount)]
+
+
+def _submit(city, amount, *, maker=None, **options):
+    return manual_entry_submit(cooperative=city.coop_a, lines=_lines(amount),
+                               description="Pembelian kendaraan operasional",
+                               acting_user=maker or city.accountant_a, **options)
+
+
+def _error(call):
+    with pytest.raises(LumbungError) as caught:
+        call()
+    return caught.value
+
+
+def _vehicles(city):
+    row = AccountBalance.objects.get(account__cooperative=city.coop_a, account__code="1303")
+    return row.debit, row.credit
+
+
+def test_it_reads_the_limits_from_the_rules_file(city):
+    action = "ledger.manual_entry"
+    assert role_limit(cooperative=city.coop_a, user=city.accountant_a, action=action) == (
+        ACCOUNTANT_LIMIT)
+    assert role_limit(cooperative=city.coop_a, user=city.manager_a, action=action) == MANAGER_LIMIT
+    assert role_limit(cooperative=city.coop_a, user=city.teller_a, action=action) == 0
+    # A role in another cooperative counts for nothing here.
+    assert role_limit(cooperative=city.coop_a, user=city.teller_b, action=action) == 0
+
+
+def test_it_posts_at_once_within_the_makers_limit(city):
+    entry = _submit(city, ACCOUNTANT_LIMIT)
+    assert isinstance(entry, JournalEntry)
+    assert entry.maker == city.accountant_a and entry.approved_by is None
+    assert entry.total == ACCOUNTANT_LIMIT
+    assert _vehicles(city) == (ACCOUNTANT_LIMIT, 0)
+    assert ApprovalRequest.objects.count() == 0
+
+
+def test_it_queues_an_amount_above_the_limit_and_posts_nothing(city):
+    request = _submit(city, ACCOUNTANT_LIMIT + 1)
+    assert isinstance(request, ApprovalRequest)
+    assert request.status == ApprovalRequest.Status.PENDING
+    assert request.amount == ACCOUNTANT_LIMIT + 1
+    assert request.maker == city.accountant_a
+    assert request.payload["lines"][0] == {"account": "1303", "debit": ACCOUNTANT_LIMIT + 1,
+                                           "credit": 0, "member_id": None, "subledger_ref": "",
+                                           "memo": ""}
+    assert JournalEntry.objects.count() == 0 and JournalLine.objects.count() == 0
+    assert _vehicles(city) == (0, 0)
+    assert AuditEvent.objects.filter(action="ledger.approval.requested").count() == 1
+
+
+def test_it_never_lets_the_maker_approve(city):
+    request = _submit(city, 50_000_000 * RUPIAH, maker=city.manager_a)
+    assert isinstance(request, ApprovalRequest) is False  # within the manager's own limit
+    request = _submit(city, 150_000_000 * RUPIAH, maker=city.manager_a)
+    error = _error(lambda: approval_decide(request=request, approve=True,
+                                           acting_user=city.manager_a))
+    assert error.code == "APPROVAL_SELF"
+    request.refresh_from_db()
+    assert request.status == ApprovalRequest.Status.PENDING
+    assert JournalEntry.objects.count() == 1
+
+
+def test_it_refuses_an_approver_whose_limit_is_too_small(city):
+    request = _submit(city, MANAGER_LIMIT + 1)
+    error = _error(lambda: approval_decide(request=request, approve=True,
+                                           acting_user=city.manager_a))
+    assert error.code == "APPROVAL_LIMIT"
+    for outsider in (city.teller_a, city.teller_b):
+        assert _error(lambda u=outsider: approval_decide(
+            request=request, approve=True, acting_user=u)).code == "APPROVAL_LIMIT"
+    request.refresh_from_db()
+    assert (request.status, request.decided_by, request.entry) == (
+        ApprovalRequest.Status.PENDING, None, None)
+    assert JournalEntry.objects.count() == 0
+    board = _staff(city.coop_a, "pengurus-a", CooperativeRole.BOARD)
+    approved = approval_decide(request=request, approve=True, acting_user=board)
+    assert approved.entry.total == MANAGER_LIMIT + 1
+
+
+def test_it_posts_exactly_once_on_approval(city):
+    amount = 45_000_000 * RUPIAH
+    request = _submit(city, amount)
+    decided = approval_decide(request=request, approve=True, reason="sesuai RAT",
+                              acting_user=city.manager_a)
+    force_deferred_checks()
+    assert decided.status == ApprovalRequest.Status.APPROVED
+    assert decided.decided_by == city.manager_a and decided.decided_at is not None
+    entry = decided.entry
+    assert (entry.number, entry.total, entry.maker, entry.approved_by) == (
+        1, amount, city.accountant_a, city.manager_a)
+    assert entry.idempotency_key == f"approval:{request.pk}"
+    assert _vehicles(city) == (amount, 0)
+    assert AuditEvent.objects.filter(action="ledger.approval.approved").count() == 1
+    assert AuditEvent.objects.filter(action="ledger.entry.posted").count() == 1
+    # Deciding again is refused and posts nothing more.
+    for approve in (True, False):
+        error = _error(lambda a=approve: approval_decide(request=request, approve=a,
+                                                         acting_user=city.manager_a))
+        assert error.code == "APPROVAL_NOT_PENDING"
+    assert JournalEntry.objects.count() == 1
+    assert _vehicles(city) == (amount, 0)
+
+
+def test_it_posts_nothing_on_rejection(city):
+    request = _submit(city, 20_000_000 * RUPIAH)
+    decided = approval_decide(request=request, approve=False, reason="tidak dianggarkan",
+                              acting_user=city.manager_a)
+    assert decided.status == ApprovalRequest.Status.REJECTED
+    assert decided.reason == "tidak dianggarkan" and decided.entry is None
+    assert JournalEntry.objects.count() == 0
+    assert _vehicles(city) == (0, 0)
+    error = _error(lambda: approval_decide(request=request, approve=True,
+                                           acting_user=city.manager_a))
+    assert error.code == "APPROVAL_NOT_PENDING"
+    assert JournalEntry.objects.count() == 0
+
+
+def test_it_lets_only_the_cooperatives_staff_reject(city):
+    request = _submit(city, 20_000_000 * RUPIAH)
+    error = _error(lambda: approval_decide(request=request, approve=False,
+                                           acting_user=city.teller_b))
+    assert error.code == "PERMISSION_DENIED"
+    request.refresh_from_db()
+    assert request.status == ApprovalRequest.Status.PENDING
+
+
+def test_it_leaves_the_request_pending_when_the_books_refuse(city):
+    day = dt.date(2026, 10, 30)
+    request = _submit(city, 20_000_000 * RUPIAH, date=day, allow_backdate=True)
+    period_close(cooperative=city.coop_a, month=day, acting_user=city.manager_a)
+    audit_rows = AuditEvent.objects.count()
+    error = _error(lambda: approval_decide(request=request, approve=True,
+                                           acting_user=city.manager_a))
+    assert error.code == "LEDGER_PERIOD_CLOSED"
+    request.refresh_from_db()
+    assert (request.status, request.decided_by, request.decided_at, request.entry) == (
+        ApprovalRequest.Status.PENDING, None, None, None)
+    assert JournalEntry.objects.count() == 0 and JournalLine.objects.count() == 0
+    assert AuditEvent.objects.count() == audit_rows
+    assert _vehicles(city) == (0, 0)
+    # It can still be rejected.
+    approval_decide(request=request, approve=False, acting_user=city.manager_a)
