@@ -73,7 +73,7 @@ def postgres_reachable() -> bool:
         import psycopg
 
         psycopg.connect(f"{PG_SERVER}/postgres", connect_timeout=3).close()
-    except Exception:  # noqa: BLE001 - any failure means "not available"
+    except Exception:
         return False
     return True
 

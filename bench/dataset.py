@@ -185,12 +185,11 @@ def main() -> None:
     day_hashes: dict[dt.date, list[tuple[int, str]]] = defaultdict(list)
     hash_seconds = 0.0
     write_seconds = 0.0
-    number = 0
-    while number < entries:
+    for batch_start in range(1, entries + 1, BATCH):
         batch_entries: list[tuple[Any, ...]] = []
         batch_lines: list[list[tuple[Any, ...]]] = []
         tick = time.perf_counter()
-        for number in range(number + 1, min(number + BATCH, entries) + 1):
+        for number in range(batch_start, min(batch_start + BATCH, entries + 1)):
             entry_row, line_rows = generator.entry(number, first_id + number - 1)
             batch_entries.append(entry_row)
             batch_lines.append(line_rows)

@@ -32,7 +32,9 @@ class Step:
 STEPS: dict[str, Step] = {}
 
 
-def eod_step(name: str, *, order: int, monthly: bool = False) -> Callable[[StepFunction], StepFunction]:
+def eod_step(
+    name: str, *, order: int, monthly: bool = False
+) -> Callable[[StepFunction], StepFunction]:
     def register(function: StepFunction) -> StepFunction:
         STEPS[name] = Step(name=name, order=order, function=function, monthly=monthly)
         return function

@@ -6,6 +6,8 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from lumbung.batch.services import eod_run
 from lumbung.core.money import SEN_PER_RUPIAH
 from lumbung.ledger.services import LineSpec, journal_entry_post, manual_entry_submit
@@ -71,7 +73,7 @@ def demo_build(*, cooperatives: int = 5, seed: int = 2026, today: dt.date | None
                ) -> list[DemoLogin]:
     """Build the demo city; return the logins to print."""
     rng = random.Random(seed)
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     start = today - dt.timedelta(days=HISTORY_DAYS)
     logins: list[DemoLogin] = []
 

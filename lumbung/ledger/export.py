@@ -79,7 +79,8 @@ def export_journal(cooperative: Cooperative, output: Writer, fmt: str) -> int:
     output.write("\n")
     current = None
     count = 0
-    for number, day, description, entry_hash, account_type, code, debit, credit in _rows(cooperative):
+    for row in _rows(cooperative):
+        number, day, description, entry_hash, account_type, code, debit, credit = row
         if number != current:
             if current is not None:
                 output.write("\n")

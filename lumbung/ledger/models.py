@@ -1,12 +1,13 @@
 """Chart of accounts, journal, balances, periods, hash chain and checkpoints.
 
-Rules the database enforces (triggers in lumbung/ledger/sql/, installed by migration 0002):
+Rules the database enforces (triggers in lumbung/ledger/sql/, installed by migrations 0003 and 0004):
 - journal entries, journal lines and checkpoints are append-only: never updated, never deleted;
   a correction is a reversing entry;
 - every entry balances: its lines' debits and credits each sum to `total`, and it has exactly
   `line_count` lines (checked per line on SQLite, at commit by a deferred trigger on PostgreSQL);
 - a line's account and entry belong to the line's cooperative;
-- nothing is posted into a closed period.
+- nothing is posted into a closed period, nor before it (a closed month settles all earlier
+  days).
 """
 
 from __future__ import annotations
@@ -42,7 +43,9 @@ class Account(models.Model):
     name = models.CharField(_("nama akun"), max_length=200)
     type = models.CharField(_("jenis"), max_length=10, choices=AccountType.choices)
     # Contra accounts (CKPN, akumulasi penyusutan) have the opposite side of their type.
-    normal_balance = models.CharField(_("saldo normal"), max_length=1, choices=NormalBalance.choices)
+    normal_balance = models.CharField(
+        _("saldo normal"), max_length=1, choices=NormalBalance.choices
+    )
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
@@ -128,7 +131,8 @@ class JournalEntry(models.Model):
     description = models.CharField(max_length=300)
     # Which part of the system posted it: manual, teller, eod, reversal, demo, …
     source = models.CharField(max_length=30, default="manual")
-    idempotency_key = models.CharField(max_length=100, null=True, blank=True)
+    # NULL (not "") when absent: the per-cooperative unique constraint skips NULLs.
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001
     reverses = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
     )

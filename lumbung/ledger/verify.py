@@ -75,7 +75,10 @@ def installed_triggers() -> set[str]:
         return {row[0] for row in cursor.fetchall()}
 
 
-def _entries_with_lines(cooperative_id: int) -> Iterator[tuple[tuple[Any, ...], list[tuple[Any, ...]]]]:
+EntryRows = Iterator[tuple[tuple[Any, ...], list[tuple[Any, ...]]]]
+
+
+def _entries_with_lines(cooperative_id: int) -> EntryRows:
     """Yield (entry row, its line rows) in number order, reading a bounded batch at a time."""
     after = 0
     with connection.cursor() as cursor:
@@ -83,7 +86,8 @@ def _entries_with_lines(cooperative_id: int) -> Iterator[tuple[tuple[Any, ...], 
             cursor.execute(
                 "SELECT e.id, e.number, e.date, e.description, e.source, r.number, e.maker_id, "
                 "e.approved_by_id, e.total, e.line_count, e.prev_hash, e.hash "
-                "FROM ledger_journalentry e LEFT JOIN ledger_journalentry r ON r.id = e.reverses_id "
+                "FROM ledger_journalentry e "
+                "LEFT JOIN ledger_journalentry r ON r.id = e.reverses_id "
                 "WHERE e.cooperative_id = %s AND e.number > %s ORDER BY e.number LIMIT %s",
                 [cooperative_id, after, BATCH_ENTRIES],
             )
@@ -92,7 +96,7 @@ def _entries_with_lines(cooperative_id: int) -> Iterator[tuple[tuple[Any, ...], 
                 return
             cursor.execute(
                 "SELECT l.entry_id, l.line_no, a.code, l.debit, l.credit, l.member_id, "
-                "l.subledger_ref, l.memo, l.account_id, l.cooperative_id "
+                "l.subledger_ref, l.memo, l.account_id, l.cooperative_id, l.date "
                 "FROM ledger_journalline l JOIN ledger_account a ON a.id = l.account_id "
                 "WHERE l.entry_id IN (SELECT id FROM ledger_journalentry "
                 "  WHERE cooperative_id = %s AND number > %s AND number <= %s) "
@@ -128,7 +132,7 @@ def verify_cooperative(cooperative: Cooperative) -> CooperativeReport:
     subledger_sums: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
     control_ids = _control_account_ids(cooperative.pk)
     for entry, lines in _entries_with_lines(cooperative.pk):
-        (entry_id, number, day, description, source, reverses_number, maker_id,
+        (_entry_id, number, day, description, source, reverses_number, maker_id,
          approved_by_id, total, line_count, stored_prev, stored_hash) = entry
         report.entries += 1
         report.lines += len(lines)
@@ -146,9 +150,16 @@ def verify_cooperative(cooperative: Cooperative) -> CooperativeReport:
                 number,
             ))
         if any(line[9] != cooperative.pk for line in lines):
-            breaches.append(Breach("balance", f"jurnal #{number}: baris milik koperasi lain", number))
+            breaches.append(
+                Breach("balance", f"jurnal #{number}: baris milik koperasi lain", number))
+        # Lines carry a copy of the entry's date (as-of balances read it); the hash covers only
+        # the entry's, so the copy is compared here.
+        if any(_as_date(line[10]) != _as_date(day) for line in lines):
+            breaches.append(
+                Breach("balance", f"jurnal #{number}: tanggal baris berbeda dari jurnal", number))
         if stored_prev != prev_hash:
-            breaches.append(Breach("chain", f"jurnal #{number}: prev_hash tidak menyambung", number))
+            breaches.append(
+                Breach("chain", f"jurnal #{number}: prev_hash tidak menyambung", number))
         recomputed = calculations.entry_hash(calculations.HashedEntry(
             cooperative_code=cooperative.code, number=number, date=_as_date(day),
             description=description, source=source, reverses_number=reverses_number,
@@ -183,12 +194,15 @@ def verify_cooperative(cooperative: Cooperative) -> CooperativeReport:
 def _control_account_ids(cooperative_id: int) -> set[int]:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id FROM ledger_account WHERE cooperative_id = %s AND is_control", [cooperative_id]
+            "SELECT id FROM ledger_account WHERE cooperative_id = %s AND is_control",
+            [cooperative_id],
         )
         return {row[0] for row in cursor.fetchall()}
 
 
-def _check_head(cooperative: Cooperative, last: int, last_hash: str, breaches: list[Breach]) -> None:
+def _check_head(
+    cooperative: Cooperative, last: int, last_hash: str, breaches: list[Breach]
+) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT last_number, last_hash FROM ledger_ledgerhead WHERE cooperative_id = %s",

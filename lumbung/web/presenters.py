@@ -33,7 +33,7 @@ def chart_rows(accounts: Iterable[Account]) -> list[ChartRow]:
     by_id = {account.pk: account for account in ordered}
     for account in reversed(ordered):
         if account.parent_id in by_id:
-            net[account.parent_id] += net[account.pk]  # type: ignore[index]
+            net[account.parent_id] += net[account.pk]
     rows = []
     for account in ordered:
         signed = net[account.pk]

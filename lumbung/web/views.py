@@ -10,7 +10,7 @@ import csv
 import functools
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
@@ -50,7 +50,7 @@ from lumbung.tenancy.access import (
     cooperatives_for_user,
     offices_for_user,
 )
-from lumbung.tenancy.models import CooperativeRole, CooperativeStaff
+from lumbung.tenancy.models import CooperativeRole, CooperativeStaff, User
 from lumbung.web.forms import AccountForm, ManualEntryForm, parse_date
 from lumbung.web.presenters import approval_rows, chart_rows
 
@@ -193,9 +193,9 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     roles: dict[int, list[str]] = {}
     for cooperative_id, role in CooperativeStaff.objects.filter(
-        user=user, active=True
+        user=cast(User, user), active=True
     ).values_list("cooperative_id", "role"):
-        roles.setdefault(cooperative_id, []).append(CooperativeRole(role).label)
+        roles.setdefault(cooperative_id, []).append(str(CooperativeRole(role).label))
     own = [(c, roles[c.pk]) for c in cooperatives if c.pk in roles]
     if not offices and len(own) == 1:
         return redirect("cooperative", code=own[0][0].code)
@@ -426,10 +426,10 @@ def approval_decide_view(request: HttpRequest, access: CooperativeAccess, pk: in
         _flash_error(request, error)
         return redirect("approvals", code=access.cooperative.code)
     if decided.entry is not None:
-        messages.success(
-            request, f"Permintaan #{decided.pk} disetujui; jurnal #{decided.entry.number} diposting."
-        )
-        return redirect("journal_detail", code=access.cooperative.code, number=decided.entry.number)
+        number = decided.entry.number
+        text = f"Permintaan #{decided.pk} disetujui; jurnal #{number} diposting."
+        messages.success(request, text)
+        return redirect("journal_detail", code=access.cooperative.code, number=number)
     messages.success(request, f"Permintaan #{decided.pk} ditolak.")
     return redirect("approvals", code=access.cooperative.code)
 

@@ -28,9 +28,11 @@ def is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def skip_unless_postgres() -> None:
+def skip_unless_postgres(
+    reason: str = "needs PostgreSQL: concurrent writers and row locks (SQLite has one writer)",
+) -> None:
     if not is_postgres():
-        pytest.skip("needs PostgreSQL: concurrent writers and row locks (SQLite has one writer)")
+        pytest.skip(reason)
 
 
 def account_id(cooperative: Cooperative, code: str) -> int:

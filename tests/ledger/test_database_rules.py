@@ -80,7 +80,7 @@ def test_it_refuses_raw_deletes_of_append_only_rows(city, books, table):
     "table", ["ledger_journalline", "ledger_journalentry", "ledger_checkpoint", "audit_auditevent"]
 )
 def test_it_refuses_truncate_on_postgresql(city, books, table):
-    skip_unless_postgres()
+    skip_unless_postgres("TRUNCATE is PostgreSQL's; SQLite has no such statement")
     before = count(table)
     message = _refused(f"TRUNCATE {table} CASCADE")
     assert "LEDGER_APPEND_ONLY" in message

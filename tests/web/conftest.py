@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connections
+from django.db.models.signals import post_migrate
 from django.test import Client
 
 from lumbung.audit.models import AuditEvent
@@ -45,3 +47,35 @@ def queue_entry(cooperative, user, amount: int = 25_000_000_00):
 @pytest.fixture
 def as_user():
     return client_for
+
+
+@pytest.fixture
+def ledger_flush_allowed(transactional_db):
+    """Let the database flush that ends a transactional test empty the append-only tables.
+
+    The ledger's triggers refuse DELETE and TRUNCATE on journal and audit rows, and a
+    live-server test must be transactional, so it ends with a flush. This fixture is torn
+    down just before that flush: it lifts the guards on the test connection, and restores
+    them on the first post_migrate signal, which Django sends right after the flush.
+    """
+    yield
+    connection = connections["default"]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+            triggers = cursor.fetchall()
+            for name, _sql in triggers:
+                cursor.execute(f'DROP TRIGGER "{name}"')
+        else:
+            triggers = []
+            cursor.execute("SET session_replication_role = replica")
+
+    def restore(**_: object) -> None:
+        post_migrate.disconnect(restore, dispatch_uid="ledger_flush_allowed")
+        with connection.cursor() as cursor:
+            for _name, sql in triggers:
+                cursor.execute(sql)
+            if connection.vendor != "sqlite":
+                cursor.execute("SET session_replication_role = DEFAULT")
+
+    post_migrate.connect(restore, dispatch_uid="ledger_flush_allowed", weak=False)

@@ -10,6 +10,8 @@ import re
 from functools import cache
 from pathlib import Path
 
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+
 HERE = Path(__file__).parent
 TRIGGER_PATTERN = re.compile(r"^CREATE (?:CONSTRAINT )?TRIGGER (\w+)\s.*?\sON (\w+)", re.M | re.S)
 
@@ -26,12 +28,12 @@ def triggers(vendor: str) -> tuple[tuple[str, str], ...]:
     return tuple((m.group(1), m.group(2)) for m in TRIGGER_PATTERN.finditer(text))
 
 
-def install(schema_editor) -> None:  # type: ignore[no-untyped-def]
+def install(schema_editor: BaseDatabaseSchemaEditor) -> None:
     for statement in statements(schema_editor.connection.vendor):
         schema_editor.execute(statement, params=None)
 
 
-def uninstall(schema_editor) -> None:  # type: ignore[no-untyped-def]
+def uninstall(schema_editor: BaseDatabaseSchemaEditor) -> None:
     """Drop every rule trigger (for a migration that must rebuild a table, and for tests)."""
     vendor = schema_editor.connection.vendor
     for name, table in triggers(vendor):

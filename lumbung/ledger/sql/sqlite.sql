@@ -66,7 +66,7 @@ CREATE TABLE IF NOT EXISTS ledger_entry_incomplete (
 );
 -- ;;
 -- Before a new entry: at least two lines, the previous entry is complete, and the date is not
--- in a closed period.
+-- on or before the end of a closed period (a closed month settles every earlier day).
 DROP TRIGGER IF EXISTS ledger_entry_guard;
 -- ;;
 CREATE TRIGGER ledger_entry_guard BEFORE INSERT ON ledger_journalentry

@@ -36,7 +36,8 @@ class Command(LumbungCommand):
             title = self.say("NERACA SALDO", "TRIAL BALANCE")
             self.stdout.write(f"{title} {cooperative.name} - {as_of.isoformat()}")
             header = self.say("Akun", "Account")
-            self.stdout.write(f"{header:<8} {'':<44} {'Debit':>22} {self.say('Kredit', 'Credit'):>22}")
+            credit = self.say("Kredit", "Credit")
+            self.stdout.write(f"{header:<8} {'':<44} {'Debit':>22} {credit:>22}")
             for line in balance.lines:
                 self.stdout.write(
                     f"{line.account:<8} {line.name[:44]:<44} "

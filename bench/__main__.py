@@ -1,0 +1,207 @@
+"""`python -m bench` (`make bench`): run every measurement in its own process and summarize.
+
+    python -m bench                      full run (1M-line ledger), about 10-15 minutes
+    python -m bench --quick              smaller run (100k lines, fewer postings), a few minutes
+    python -m bench --only posting       one or more of: posting concurrency trial_balance verify
+    python -m bench --db sqlite          one engine only (default: both; PostgreSQL if reachable)
+
+Results: a table on stdout and bench/out/results.json. See bench/README.md for each figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import bench
+
+STEPS = ("posting", "concurrency", "trial_balance", "verify")
+TARGETS = {
+    ("posting", "sqlite"): 1500.0,  # entries/s, at least
+    ("posting", "postgresql"): 800.0,
+    ("trial_balance", None): 200.0,  # ms, at most
+    ("verify", None): 30.0,  # s, at most
+}
+
+
+def run(module: str, engine: str, extra: list[str], log: Path) -> dict[str, Any]:
+    """Run `python -m bench.<module>` in a fresh process; return its JSON result."""
+    out = bench.OUT_DIR / "tmp" / f"{module}-{engine}.json"
+    out.unlink(missing_ok=True)
+    command = [sys.executable, "-m", f"bench.{module}", "--db", engine, "--json", str(out), *extra]
+    print(f"  .. {module} [{engine}] {' '.join(extra)}", flush=True)
+    start = time.perf_counter()
+    env = {**os.environ, "PYTHONPATH": str(bench.ROOT)}
+    with log.open("a") as handle:
+        handle.write(f"\n$ {' '.join(command)}\n")
+        handle.flush()
+        finished = subprocess.run(command, cwd=bench.ROOT, env=env, stdout=handle,
+                                  stderr=subprocess.STDOUT, check=False)
+    if finished.returncode != 0 or not out.exists():
+        print(f"     FAILED (exit {finished.returncode}); see {log}", flush=True)
+        return {"measurement": module, "db": engine, "error": f"exit {finished.returncode}"}
+    result: dict[str, Any] = json.loads(out.read_text())
+    result["wall_s"] = round(time.perf_counter() - start, 1)
+    return result
+
+
+def start_dataset(engine: str, lines: int, log: Path) -> tuple[subprocess.Popen[bytes], Path]:
+    out = bench.OUT_DIR / "tmp" / f"dataset-{engine}.json"
+    out.unlink(missing_ok=True)
+    command = [sys.executable, "-m", "bench.dataset", "--db", engine, "--json", str(out),
+               "--lines", str(lines)]
+    print(f"  .. dataset [{engine}] {lines:,} lines", flush=True)
+    handle = log.open("a")
+    handle.write(f"\n$ {' '.join(command)}\n")
+    handle.flush()
+    env = {**os.environ, "PYTHONPATH": str(bench.ROOT)}
+    return subprocess.Popen(command, cwd=bench.ROOT, env=env, stdout=handle,
+                            stderr=subprocess.STDOUT), out
+
+
+def verdict(value: float | None, target: float, at_least: bool) -> str:
+    if value is None:
+        return "-"
+    met = value >= target if at_least else value <= target
+    return "met" if met else "MISSED"
+
+
+def summarize(results: list[dict[str, Any]]) -> list[list[str]]:
+    rows = [["measurement", "db", "figure", "target", "", "peak RSS MiB"]]
+    for r in results:
+        name, engine, rss = r["measurement"], r["db"], str(r.get("peak_rss_mib", "-"))
+        if "error" in r:
+            rows.append([name, engine, f"ERROR {r['error']}", "", "", ""])
+            continue
+        if name == "posting":
+            target = TARGETS[("posting", engine)]
+            for shape, s in r["shapes"].items():
+                at_least = shape.startswith(("plain", "keyed", "subledger"))
+                rows.append([f"posting {shape}", engine,
+                             f"{s['entries_per_s']:,.0f} entries/s, {s['queries_per_posting']:g} "
+                             f"queries/posting, tracemalloc {s['tracemalloc_peak_mib']} MiB",
+                             f">= {target:,.0f}/s",
+                             verdict(s["entries_per_s"], target, at_least), rss])
+        elif name == "concurrency":
+            for label, s in r["scenarios"].items():
+                rows.append([f"concurrency {label}", engine,
+                             f"{s['posters']} poster(s), {s['cooperatives']} coop(s): "
+                             f"{s['entries_per_s']:,.0f} entries/s, p50 {s['latency_ms_p50']} ms,"
+                             f" p95 {s['latency_ms_p95']} ms", "", "", rss])
+        elif name == "dataset":
+            rows.append(["dataset build", engine,
+                         f"{r['lines']:,} lines, {r['entries']:,} entries in {r['total_s']} s",
+                         "", "", rss])
+        elif name == "trial_balance":
+            for label, s in r["variants"].items():
+                rows.append([f"trial balance {label}", engine,
+                             f"median {s['median_ms']} ms (first {s['first_ms']}, max "
+                             f"{s['max_ms']}), {s['lines_after_as_of']:,} later lines, "
+                             f"tracemalloc {s['tracemalloc_peak_mib']} MiB",
+                             "<= 200 ms", verdict(s["median_ms"], 200.0, False), rss])
+        elif name == "verify":
+            extra = (f", tracemalloc {r['tracemalloc_peak_mib']} MiB"
+                     if "tracemalloc_peak_mib" in r else "")
+            rows.append(["verify", engine,
+                         f"{r['seconds']} s for {r['lines']:,} lines (ok={r['ok']}){extra}",
+                         "<= 30 s", verdict(r["seconds"], 30.0, False), rss])
+    return rows
+
+
+def print_table(rows: list[list[str]]) -> None:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for n, row in enumerate(rows):
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+        if n == 0:
+            print("  ".join("-" * width for width in widths))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="smaller run (100k lines)")
+    parser.add_argument("--only", nargs="+", choices=STEPS, default=list(STEPS))
+    parser.add_argument("--db", choices=(*bench.ENGINES, "both"), default="both")
+    parser.add_argument("--lines", type=int, help="lines in the large ledger (default 1M)")
+    parser.add_argument("--tracemalloc", action="store_true",
+                        help="also trace verify's Python allocations (a second, slower verify)")
+    args = parser.parse_args()
+
+    engines = list(bench.ENGINES) if args.db == "both" else [args.db]
+    if "postgresql" in engines and not bench.postgres_reachable():
+        print(f"PostgreSQL is not reachable at {bench.PG_SERVER}; measuring SQLite only.")
+        engines.remove("postgresql")
+    lines = args.lines or (100_000 if args.quick else 1_000_000)
+    entries, warmup = (1000, 100) if args.quick else (5000, 500)
+    per_thread = 50 if args.quick else 200
+
+    for folder in (bench.OUT_DIR / "tmp", bench.DB_DIR, bench.VAR_DIR):
+        folder.mkdir(parents=True, exist_ok=True)
+    log = bench.OUT_DIR / "bench.log"
+    log.write_text(f"bench started {dt.datetime.now().isoformat()}\n")
+    started = time.perf_counter()
+    results: list[dict[str, Any]] = []
+
+    print("Migrating the template databases")
+    for engine in engines:
+        template = run("template", engine, [], log)
+        if "error" in template:
+            sys.exit(f"could not migrate the {engine} template; see {log}")
+
+    if "posting" in args.only:
+        print("Posting throughput")
+        for engine in engines:
+            results.append(run("posting", engine,
+                               ["--entries", str(entries), "--warmup", str(warmup)], log))
+    if "concurrency" in args.only and "postgresql" in engines:
+        print("Concurrent posters (PostgreSQL)")
+        results.append(run("concurrency", "postgresql", ["--per-thread", str(per_thread)], log))
+    if {"trial_balance", "verify"} & set(args.only):
+        # The two engines' datasets are built side by side (the PostgreSQL load mostly waits on
+        # the server); nothing is measured meanwhile.
+        print(f"Building the {lines:,}-line ledger once per engine")
+        started_builds = [(engine, *start_dataset(engine, lines, log)) for engine in engines]
+        built = []
+        for engine, process, out in started_builds:
+            if process.wait() != 0 or not out.exists():
+                print(f"     dataset [{engine}] FAILED; see {log}")
+                results.append({"measurement": "dataset", "db": engine, "error": "failed"})
+                continue
+            results.append(json.loads(out.read_text()))
+            built.append(engine)
+        if "trial_balance" in args.only:
+            print("Trial balance")
+            for engine in built:
+                results.append(run("trial_balance", engine, [], log))
+        if "verify" in args.only:
+            print("Verify")
+            extra = ["--tracemalloc"] if args.tracemalloc else []
+            for engine in built:
+                results.append(run("verify", engine, extra, log))
+
+    total = round(time.perf_counter() - started, 1)
+    document = {
+        "finished": dt.datetime.now().isoformat(timespec="seconds"),
+        "quick": args.quick,
+        "lines": lines,
+        "total_s": total,
+        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+        "results": results,
+    }
+    (bench.OUT_DIR / "results.json").write_text(json.dumps(document, indent=2, default=str))
+    print()
+    print_table(summarize(results))
+    print(f"\nTotal {total} s. Details: {bench.OUT_DIR / 'results.json'}, log: {log}")
+    if any("error" in r for r in results):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
