@@ -32,7 +32,7 @@ def log_in(page: Page, base: str, username: str) -> None:
     page.goto(f"{base}/masuk/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("form.stack button[type=submit]")
     page.wait_for_load_state()
 
 

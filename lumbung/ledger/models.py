@@ -1,6 +1,6 @@
 """Chart of accounts, journal, balances, periods, hash chain and checkpoints.
 
-Rules the database enforces (triggers in lumbung/ledger/sql/, installed by migrations 0003 and 0004):
+Rules the database enforces (triggers in lumbung/ledger/sql/, installed by migrations 0003, 0004):
 - journal entries, journal lines and checkpoints are append-only: never updated, never deleted;
   a correction is a reversing entry;
 - every entry balances: its lines' debits and credits each sum to `total`, and it has exactly

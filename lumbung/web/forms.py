@@ -9,11 +9,13 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from lumbung.core.errors import LumbungError
 from lumbung.core.money import format_rupiah, parse_rupiah
 from lumbung.ledger.services import LineSpec
 
-# Rows offered by the manual entry form without JavaScript; "Tambah baris" adds more.
+# Rows offered by the manual entry form without JavaScript; "+ Tambah baris" adds more.
 DEFAULT_ROWS = 6
 MAX_ROWS = 100
 
@@ -110,7 +112,9 @@ class ManualEntryForm:
             if row.is_blank:
                 continue
             if not row.account:
-                raise LumbungError("BAD_INPUT", detail=f"baris {number}: pilih akun")
+                raise LumbungError(
+                    "BAD_INPUT", detail=_("baris %(number)s: pilih akun") % {"number": number}
+                )
             lines.append(
                 LineSpec(
                     account=row.account,
@@ -157,4 +161,4 @@ class AccountForm:
     def check(self) -> None:
         """Raises BAD_INPUT for what the service would not catch itself."""
         if not self.name:
-            raise LumbungError("BAD_INPUT", detail="nama akun wajib diisi")
+            raise LumbungError("BAD_INPUT", detail=_("nama akun wajib diisi"))

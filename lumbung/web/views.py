@@ -2,6 +2,7 @@
 
 Every cooperative screen gets its cooperative from tenancy.access.cooperative_access, so another
 tenant's cooperative is a 404. Dinas staff only read, and each of their reads is audited.
+Text is Indonesian unless the user chose English (lumbung.web.middleware picks the language).
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lumbung.audit.services import audit_record
@@ -58,21 +59,6 @@ JOURNAL_PAGE_SIZE = 25
 CooperativeView = Callable[..., HttpResponse]
 
 
-def indonesian(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Pin the staff screens to Bahasa Indonesia.
-
-    The templates are written in Indonesian; without this, a browser asking for English would
-    get English error messages and labels mixed into Indonesian pages.
-    """
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        with translation.override("id"):
-            return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def _refusal(request: HttpRequest, error: LumbungError, status: int = 403) -> HttpResponse:
     return render(request, "web/refused.html", {"error": error}, status=status)
 
@@ -90,7 +76,6 @@ def cooperative_screen(
     def decorate(view: CooperativeView) -> Callable[..., HttpResponse]:
         @functools.wraps(view)
         @login_required
-        @indonesian
         def wrapper(request: HttpRequest, code: str, **kwargs: Any) -> HttpResponse:
             access = cooperative_access(request.user, code)
             try:
@@ -137,7 +122,6 @@ def _flash_error(request: HttpRequest, error: LumbungError) -> None:
 # ---------------------------------------------------------------- login, home
 
 
-@indonesian
 def login_view(request: HttpRequest) -> HttpResponse:
     """Username and password, throttled per username and per address."""
     next_url = request.POST.get("next") or request.GET.get("next") or ""
@@ -181,7 +165,6 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@indonesian
 def home(request: HttpRequest) -> HttpResponse:
     """Choose a cooperative: the user's own, and for Dinas staff their office's jurisdiction."""
     user = request.user
@@ -224,7 +207,14 @@ def _chart_page(
         request,
         access,
         "web/accounts.html",
-        {"rows": rows, "headings": headings, "form": form, "error": error},
+        {
+            "rows": rows,
+            "headings": headings,
+            "form": form,
+            "error": error,
+            # A refused add is shown at the POST-only add URL; the language switch returns here.
+            "language_next": reverse("accounts", kwargs={"code": access.cooperative.code}),
+        },
         status=400 if error else 200,
     )
 
@@ -251,7 +241,10 @@ def account_add(request: HttpRequest, access: CooperativeAccess) -> HttpResponse
         )
     except LumbungError as error:
         return _chart_page(request, access, form, error)
-    messages.success(request, f"Akun {account.code} {account.name} ditambahkan.")
+    messages.success(
+        request,
+        _("Akun %(code)s %(name)s ditambahkan.") % {"code": account.code, "name": account.name},
+    )
     return redirect("accounts", code=access.cooperative.code)
 
 
@@ -317,7 +310,11 @@ def journal_reverse(request: HttpRequest, access: CooperativeAccess, number: int
     except LumbungError as error:
         _flash_error(request, error)
         return redirect("journal_detail", code=access.cooperative.code, number=number)
-    messages.success(request, f"Jurnal #{entry.number} dibalik oleh jurnal #{reversal.number}.")
+    messages.success(
+        request,
+        _("Jurnal #%(number)s dibalik oleh jurnal #%(reversal)s.")
+        % {"number": entry.number, "reversal": reversal.number},
+    )
     return redirect("journal_detail", code=access.cooperative.code, number=reversal.number)
 
 
@@ -355,14 +352,19 @@ def entry_new(request: HttpRequest, access: CooperativeAccess) -> HttpResponse:
                 error = exc
             else:
                 if isinstance(result, JournalEntry):
-                    messages.success(request, f"Jurnal #{result.number} diposting.")
+                    messages.success(
+                        request, _("Jurnal #%(number)s diposting.") % {"number": result.number}
+                    )
                     return redirect(
                         "journal_detail", code=cooperative.code, number=result.number
                     )
                 messages.info(
                     request,
-                    "Jurnal melebihi batas wewenang Anda dan menunggu persetujuan "
-                    f"(permintaan #{result.pk}).",
+                    _(
+                        "Jurnal melebihi batas wewenang Anda dan menunggu persetujuan "
+                        "(permintaan #%(request)s)."
+                    )
+                    % {"request": result.pk},
                 )
                 return redirect("approvals", code=cooperative.code)
     total_debit, total_credit = form.totals()
@@ -427,10 +429,13 @@ def approval_decide_view(request: HttpRequest, access: CooperativeAccess, pk: in
         return redirect("approvals", code=access.cooperative.code)
     if decided.entry is not None:
         number = decided.entry.number
-        text = f"Permintaan #{decided.pk} disetujui; jurnal #{number} diposting."
+        text = _("Permintaan #%(request)s disetujui; jurnal #%(number)s diposting.") % {
+            "request": decided.pk,
+            "number": number,
+        }
         messages.success(request, text)
         return redirect("journal_detail", code=access.cooperative.code, number=number)
-    messages.success(request, f"Permintaan #{decided.pk} ditolak.")
+    messages.success(request, _("Permintaan #%(request)s ditolak.") % {"request": decided.pk})
     return redirect("approvals", code=access.cooperative.code)
 
 

@@ -203,3 +203,14 @@ def test_it_installs_the_rules_again_after_they_were_dropped(committed_db):
         _sql("UPDATE ledger_journalentry SET description = 'x'")
     post(city.coop_a, [("1101", 100, 0), ("3103", 0, 100)])
     assert verify_cooperative(city.coop_a).ok
+
+
+def test_it_notices_a_line_moved_to_another_date(city, books):
+    # The hash covers the entry's date; the lines' copy (read by as-of balances) is compared.
+    drop_rules_raw()
+    _sql("UPDATE ledger_journalline SET date = %s WHERE entry_id = %s",
+         ["2026-11-01", books.pk])
+    report = verify_cooperative(city.coop_a)
+    assert [(b.check, b.entry_number) for b in _breaches_besides_triggers(report)] == [
+        ("balance", 2)
+    ]
