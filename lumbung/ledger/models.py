@@ -123,7 +123,11 @@ class LedgerHead(models.Model):
 class JournalEntry(models.Model):
     """A posted journal entry. Append-only; reverse it to correct it."""
 
-    cooperative = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="entries")
+    # Foreign keys without their own index where a composite index or unique constraint already
+    # leads with the column: fewer indexes to maintain on the hottest insert in the system.
+    cooperative = models.ForeignKey(
+        Cooperative, on_delete=models.PROTECT, related_name="entries", db_index=False
+    )
     # Gapless per cooperative, starting at 1.
     number = models.BigIntegerField()
     # Business date the entry belongs to (may be earlier than the posting day when back-dated).
@@ -137,10 +141,12 @@ class JournalEntry(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
     )
     maker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False,
     )
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False,
     )
     posted_at = models.DateTimeField(auto_now_add=True)
     # Sum of the debit lines = sum of the credit lines, in sen.
@@ -171,10 +177,18 @@ class JournalEntry(models.Model):
 class JournalLine(models.Model):
     """One debit or credit of an entry. Append-only."""
 
-    cooperative = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="+")
-    entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="lines")
+    # No single-column indexes on these keys: the (entry, line_no) constraint and the
+    # (cooperative, account, date) index already lead with them.
+    cooperative = models.ForeignKey(
+        Cooperative, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    entry = models.ForeignKey(
+        JournalEntry, on_delete=models.PROTECT, related_name="lines", db_index=False
+    )
     line_no = models.PositiveSmallIntegerField()
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="lines")
+    account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="lines", db_index=False
+    )
     # Amounts in sen; exactly one of them is above zero.
     debit = models.BigIntegerField(default=0)
     credit = models.BigIntegerField(default=0)

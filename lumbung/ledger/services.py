@@ -34,6 +34,7 @@ from lumbung.ledger.models import (
     ApprovalRequest,
     Checkpoint,
     JournalEntry,
+    JournalLine,
     LedgerHead,
     NormalBalance,
 )
@@ -160,7 +161,9 @@ def account_create(
 
 def account_delete(*, account: Account, acting_user: Any) -> None:
     """Delete an account that was never used. Raises LEDGER_ACCOUNT_IN_USE."""
-    if account.lines.exists() or account.children.exists():
+    # Filtered by cooperative too, so the (cooperative, account, date) index answers it.
+    used = JournalLine.objects.filter(cooperative_id=account.cooperative_id, account=account)
+    if used.exists() or account.children.exists():
         raise LumbungError("LEDGER_ACCOUNT_IN_USE", account=account.code)
     with transaction.atomic():
         audit_record(
@@ -233,9 +236,9 @@ def _validate_lines(lines: Sequence[LineSpec]) -> int:
 
 
 def _resolve_accounts(
-    cooperative: Cooperative, lines: Sequence[LineSpec]
+    cooperative: Cooperative, lines: Sequence[LineSpec], write: posting.LedgerWriter
 ) -> dict[str, posting.AccountRow]:
-    accounts = posting.accounts_by_code(cooperative.pk, sorted({line.account for line in lines}))
+    accounts = write.accounts_by_code(cooperative.pk, sorted({line.account for line in lines}))
     for line in lines:
         account = accounts.get(line.account)
         if account is None:
@@ -260,14 +263,35 @@ def _same_content(entry: JournalEntry, lines: Sequence[LineSpec]) -> bool:
 
 
 def _existing_for_key(
-    cooperative: Cooperative, key: str | None, lines: Sequence[LineSpec]
+    cooperative: Cooperative, key: str | None, lines: Sequence[LineSpec],
+    write: posting.LedgerWriter,
 ) -> JournalEntry | None:
     if key is None:
         return None
-    entry = JournalEntry.objects.filter(cooperative=cooperative, idempotency_key=key).first()
-    if entry is not None and not _same_content(entry, lines):
+    entry_id = write.entry_id_for_key(cooperative.pk, key)
+    if entry_id is None:
+        return None
+    entry = JournalEntry.objects.get(pk=entry_id)
+    if not _same_content(entry, lines):
         raise LumbungError("LEDGER_IDEMPOTENCY_CONFLICT", key=key)
     return entry
+
+
+def _check_posting_date(
+    day: dt.date, business_date: dt.date, allow_backdate: bool, closed_through: dt.date | None
+) -> None:
+    """Refuse a future date, an unpermitted back-date, and a day a closed period has settled.
+
+    A closed month settles every day up to its end, also days of earlier months never closed
+    themselves: posting there would change the closed month's balances.
+    """
+    if day > business_date:
+        raise LumbungError("LEDGER_FUTURE_DATE", date=day, business_date=business_date)
+    if day < business_date and not allow_backdate:
+        raise LumbungError("LEDGER_BACKDATE_FORBIDDEN", date=day)
+    if closed_through is not None and day <= closed_through:
+        period = closed_through.strftime("%Y-%m")
+        raise LumbungError("LEDGER_PERIOD_CLOSED", period=period, date=day)
 
 
 def journal_entry_post(
@@ -298,121 +322,146 @@ def journal_entry_post(
     if not description:
         raise LumbungError("LEDGER_DESCRIPTION_REQUIRED")
     total = _validate_lines(lines)
-    existing = _existing_for_key(cooperative, idempotency_key, lines)
-    if existing is not None:
-        return existing
-    accounts = _resolve_accounts(cooperative, lines)
-    if limit_action is not None:
-        check_maker_checker(
-            cooperative=cooperative,
-            action=limit_action,
-            amount=total,
-            maker=acting_user,
-            approver=approved_by,
-        )
-    maker = acting_user if getattr(acting_user, "is_authenticated", False) else None
-
-    with transaction.atomic():
-        head = posting.lock_head(cooperative.pk)
-        existing = _existing_for_key(cooperative, idempotency_key, lines)
-        if existing is not None:
-            return existing
-        business_date = head.business_date
-        day = date or business_date
-        if day > business_date:
-            raise LumbungError("LEDGER_FUTURE_DATE", date=day, business_date=business_date)
-        if day < business_date and not allow_backdate:
-            raise LumbungError("LEDGER_BACKDATE_FORBIDDEN", date=day)
-        if reverses is not None and posting.is_reversed(reverses.pk):
-            raise LumbungError("LEDGER_ALREADY_REVERSED", number=reverses.number)
-        closed_start = posting.closed_period_start(cooperative.pk, day)
-        if closed_start is not None:
-            raise LumbungError(
-                "LEDGER_PERIOD_CLOSED", period=closed_start.strftime("%Y-%m"), date=day
+    with posting.writer() as write:
+        accounts = _resolve_accounts(cooperative, lines, write)
+        if limit_action is not None:
+            check_maker_checker(
+                cooperative=cooperative,
+                action=limit_action,
+                amount=total,
+                maker=acting_user,
+                approver=approved_by,
             )
+        maker = acting_user if getattr(acting_user, "is_authenticated", False) else None
 
-        number = head.last_number + 1
-        entry_hash = calculations.entry_hash(
-            calculations.HashedEntry(
-                cooperative_code=cooperative.code,
-                number=number,
-                date=day,
+        with transaction.atomic():
+            head = write.lock_head(cooperative.pk)
+            existing = _existing_for_key(cooperative, idempotency_key, lines, write)
+            if existing is not None:
+                return existing
+            business_date = head.business_date
+            day = date or business_date
+            _check_posting_date(day, business_date, allow_backdate, head.closed_through)
+            if reverses is not None and write.is_reversed(reverses.pk):
+                raise LumbungError("LEDGER_ALREADY_REVERSED", number=reverses.number)
+
+            entry = _write_entry(
+                write,
+                cooperative=cooperative,
+                head=head,
+                day=day,
                 description=description,
                 source=source,
-                reverses_number=reverses.number if reverses else None,
-                maker_id=maker.pk if maker else None,
-                approved_by_id=approved_by.pk if approved_by else None,
+                idempotency_key=idempotency_key,
+                reverses=reverses,
+                maker=maker,
+                approved_by=approved_by,
                 total=total,
-                prev_hash=head.last_hash,
-                lines=[
-                    calculations.HashedLine(
-                        line_no=i,
-                        account_code=line.account,
-                        debit=line.debit,
-                        credit=line.credit,
-                        member_id=line.member_id,
-                        subledger_ref=line.subledger_ref,
-                        memo=line.memo,
-                    )
-                    for i, line in enumerate(lines, start=1)
-                ],
+                lines=lines,
+                accounts=accounts,
             )
-        )
-        values = {
-            "cooperative_id": cooperative.pk,
-            "number": number,
-            "date": day,
-            "description": description,
-            "source": source,
-            "idempotency_key": idempotency_key,
-            "reverses_id": reverses.pk if reverses else None,
-            "maker_id": maker.pk if maker else None,
-            "approved_by_id": approved_by.pk if approved_by else None,
-            "total": total,
-            "line_count": len(lines),
-            "prev_hash": head.last_hash,
-            "hash": entry_hash,
-        }
-        entry_id, posted_at = posting.insert_entry(values)
-        posting.insert_lines([
-            (cooperative.pk, entry_id, i, accounts[line.account].id, line.debit, line.credit, day,
-             line.member_id, line.subledger_ref, line.memo)
-            for i, line in enumerate(lines, start=1)
-        ])
-        per_account: dict[int, tuple[int, int]] = {}
-        per_subledger: dict[tuple[int, str], tuple[int, int]] = {}
-        for line in lines:
-            account_id = accounts[line.account].id
-            debit, credit = per_account.get(account_id, (0, 0))
-            per_account[account_id] = (debit + line.debit, credit + line.credit)
-            if line.subledger_ref:
-                key = (account_id, line.subledger_ref)
-                debit, credit = per_subledger.get(key, (0, 0))
-                per_subledger[key] = (debit + line.debit, credit + line.credit)
-        posting.add_to_balances(cooperative.pk, per_account, per_subledger, day)
-        posting.move_head(cooperative.pk, number, entry_hash)
+            if day < business_date or approved_by is not None or reverses is not None:
+                # Ordinary postings are their own audit trail (hash-chained); the unusual ones
+                # (back-dated, approved, reversals) also get an audit row naming who and why.
+                audit_record(
+                    action="ledger.entry.posted",
+                    acting_user=acting_user,
+                    cooperative=cooperative,
+                    obj=entry,
+                    data={
+                        "number": entry.number,
+                        "date": day.isoformat(),
+                        "business_date": business_date.isoformat(),
+                        "total": total,
+                        "approved_by": approved_by.pk if approved_by else None,
+                        "reverses": reverses.number if reverses else None,
+                    },
+                )
+    return entry
 
-        entry = JournalEntry(id=entry_id, posted_at=posted_at, **values)
-        entry._state.adding = False
-        entry._state.db = "default"
-        entry.cooperative = cooperative
-        if day < business_date or approved_by is not None or reverses is not None:
-            # Ordinary postings are their own audit trail (hash-chained); the unusual ones
-            # (back-dated, approved, reversals) also get an audit row naming who and why.
-            audit_record(
-                action="ledger.entry.posted",
-                acting_user=acting_user,
-                cooperative=cooperative,
-                obj=entry,
-                data={
-                    "number": number,
-                    "date": day.isoformat(),
-                    "business_date": business_date.isoformat(),
-                    "total": total,
-                    "approved_by": approved_by.pk if approved_by else None,
-                    "reverses": reverses.number if reverses else None,
-                },
-            )
+
+def _write_entry(
+    write: posting.LedgerWriter,
+    *,
+    cooperative: Cooperative,
+    head: posting.HeadState,
+    day: dt.date,
+    description: str,
+    source: str,
+    idempotency_key: str | None,
+    reverses: JournalEntry | None,
+    maker: Any,
+    approved_by: Any,
+    total: int,
+    lines: Sequence[LineSpec],
+    accounts: dict[str, posting.AccountRow],
+) -> JournalEntry:
+    """Number, hash and write one checked entry under the locked head; move the balances."""
+    number = head.last_number + 1
+    entry_hash = calculations.entry_hash(
+        calculations.HashedEntry(
+            cooperative_code=cooperative.code,
+            number=number,
+            date=day,
+            description=description,
+            source=source,
+            reverses_number=reverses.number if reverses else None,
+            maker_id=maker.pk if maker else None,
+            approved_by_id=approved_by.pk if approved_by else None,
+            total=total,
+            prev_hash=head.last_hash,
+            lines=[
+                calculations.HashedLine(
+                    line_no=i,
+                    account_code=line.account,
+                    debit=line.debit,
+                    credit=line.credit,
+                    member_id=line.member_id,
+                    subledger_ref=line.subledger_ref,
+                    memo=line.memo,
+                )
+                for i, line in enumerate(lines, start=1)
+            ],
+        )
+    )
+    values = {
+        "cooperative_id": cooperative.pk,
+        "number": number,
+        "date": day,
+        "description": description,
+        "source": source,
+        "idempotency_key": idempotency_key,
+        "reverses_id": reverses.pk if reverses else None,
+        "maker_id": maker.pk if maker else None,
+        "approved_by_id": approved_by.pk if approved_by else None,
+        "total": total,
+        "line_count": len(lines),
+        "prev_hash": head.last_hash,
+        "hash": entry_hash,
+    }
+    entry_id, posted_at = write.insert_entry(values)
+    write.insert_lines([
+        (cooperative.pk, entry_id, i, accounts[line.account].id, line.debit, line.credit, day,
+         line.member_id, line.subledger_ref, line.memo)
+        for i, line in enumerate(lines, start=1)
+    ])
+    per_account: dict[int, tuple[int, int]] = {}
+    per_subledger: dict[tuple[int, str], tuple[int, int]] = {}
+    for line in lines:
+        account_id = accounts[line.account].id
+        debit, credit = per_account.get(account_id, (0, 0))
+        per_account[account_id] = (debit + line.debit, credit + line.credit)
+        if line.subledger_ref:
+            key = (account_id, line.subledger_ref)
+            debit, credit = per_subledger.get(key, (0, 0))
+            per_subledger[key] = (debit + line.debit, credit + line.credit)
+    write.add_to_balances(cooperative.pk, per_account, per_subledger, day)
+    write.move_head(cooperative.pk, number, entry_hash)
+
+    entry = JournalEntry(id=entry_id, posted_at=posted_at, **values)
+    entry._state.adding = False
+    entry._state.db = "default"
+    entry.cooperative = cooperative
     return entry
 
 
@@ -571,11 +620,23 @@ def manual_entry_submit(
     With an idempotency key, a retry returns the entry or the pending request of the first call.
     """
     total = _validate_lines(lines)
-    _resolve_accounts(cooperative, lines)
     if not description.strip():
         raise LumbungError("LEDGER_DESCRIPTION_REQUIRED")
+    business_date = Cooperative.objects.values_list("business_date", flat=True).get(
+        pk=cooperative.pk
+    )
+    with posting.writer() as write:
+        _resolve_accounts(cooperative, lines, write)
+        # Checked now too, so a request that could never be posted is not queued for an approver.
+        _check_posting_date(
+            date or business_date, business_date, allow_backdate,
+            write.closed_through(cooperative.pk),
+        )
+        earlier: JournalEntry | ApprovalRequest | None = _existing_for_key(
+            cooperative, idempotency_key, lines, write
+        )
     if idempotency_key is not None:
-        earlier = _existing_for_key(cooperative, idempotency_key, lines) or (
+        earlier = earlier or (
             ApprovalRequest.objects.filter(
                 cooperative=cooperative, payload__idempotency_key=idempotency_key
             ).first()
@@ -651,8 +712,9 @@ def approval_decide(
 ) -> ApprovalRequest:
     """Approve (and carry out, in the same transaction) or reject a pending request.
 
-    The maker never decides their own; rejecting needs a role with a limit for the action in
-    the request's cooperative (approving needs one that covers the amount). Raises
+    The maker never approves their own but may withdraw it (reject); anyone else rejecting needs
+    a role with a limit for the action in the request's cooperative (approving needs one that
+    covers the amount). The back-dating permission is the maker's, kept with the request. Raises
     APPROVAL_SELF, APPROVAL_LIMIT, PERMISSION_DENIED, APPROVAL_NOT_PENDING and whatever the
     carried-out action raises (then nothing is written and it stays pending).
     Locks the request row, then whatever the handler locks.
@@ -661,10 +723,11 @@ def approval_decide(
         request = ApprovalRequest.objects.select_for_update().get(pk=request.pk)
         if request.status != ApprovalRequest.Status.PENDING:
             raise LumbungError("APPROVAL_NOT_PENDING")
-        if request.maker_id == acting_user.pk:
+        own = request.maker_id == acting_user.pk
+        if approve and own:
             raise LumbungError("APPROVAL_SELF")
         limit = role_limit(cooperative=request.cooperative, user=acting_user, action=request.kind)
-        if not approve and limit <= 0:
+        if not approve and not own and limit <= 0:
             raise LumbungError("PERMISSION_DENIED")
         if approve:
             if request.amount > limit:

@@ -79,7 +79,12 @@ EntryRows = Iterator[tuple[tuple[Any, ...], list[tuple[Any, ...]]]]
 
 
 def _entries_with_lines(cooperative_id: int) -> EntryRows:
-    """Yield (entry row, its line rows) in number order, reading a bounded batch at a time."""
+    """Yield (entry row, its line rows) in number order, reading a bounded batch at a time.
+
+    Line rows: (entry_id, line_no, account_id, debit, credit, member_id, subledger_ref, memo,
+    account_id, cooperative_id, date). Lines are fetched by their entries' ids (an index lookup)
+    whatever cooperative they claim, so a line moved to another cooperative is still seen.
+    """
     after = 0
     with connection.cursor() as cursor:
         while True:
@@ -94,14 +99,16 @@ def _entries_with_lines(cooperative_id: int) -> EntryRows:
             entries = cursor.fetchall()
             if not entries:
                 return
+            ids = [entry[0] for entry in entries]
+            if connection.vendor == "postgresql":
+                where, params = "entry_id = ANY(%s)", [ids]
+            else:
+                where, params = f"entry_id IN ({', '.join(['%s'] * len(ids))})", ids
             cursor.execute(
-                "SELECT l.entry_id, l.line_no, a.code, l.debit, l.credit, l.member_id, "
-                "l.subledger_ref, l.memo, l.account_id, l.cooperative_id, l.date "
-                "FROM ledger_journalline l JOIN ledger_account a ON a.id = l.account_id "
-                "WHERE l.entry_id IN (SELECT id FROM ledger_journalentry "
-                "  WHERE cooperative_id = %s AND number > %s AND number <= %s) "
-                "ORDER BY l.entry_id, l.line_no",
-                [cooperative_id, after, entries[-1][1]],
+                "SELECT entry_id, line_no, account_id, debit, credit, member_id, subledger_ref, "
+                f"memo, account_id, cooperative_id, date FROM ledger_journalline WHERE {where} "
+                "ORDER BY entry_id, line_no",
+                params,
             )
             lines_by_entry: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
             for line in cursor.fetchall():
@@ -109,6 +116,12 @@ def _entries_with_lines(cooperative_id: int) -> EntryRows:
             for entry in entries:
                 yield entry, lines_by_entry.get(entry[0], [])
             after = entries[-1][1]
+
+
+def _account_codes() -> dict[int, str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, code FROM ledger_account")
+        return dict(cursor.fetchall())
 
 
 def _as_date(value: Any) -> Any:
@@ -131,6 +144,7 @@ def verify_cooperative(cooperative: Cooperative) -> CooperativeReport:
     sums: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     subledger_sums: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
     control_ids = _control_account_ids(cooperative.pk)
+    codes = _account_codes()
     for entry, lines in _entries_with_lines(cooperative.pk):
         (_entry_id, number, day, description, source, reverses_number, maker_id,
          approved_by_id, total, line_count, stored_prev, stored_hash) = entry
@@ -139,9 +153,30 @@ def verify_cooperative(cooperative: Cooperative) -> CooperativeReport:
         if number != expected_number:
             breaches.append(Breach("numbers", f"nomor {expected_number} hilang", expected_number))
             expected_number = number
-        debit = sum(line[3] for line in lines)
-        credit = sum(line[4] for line in lines)
-        one_sided = all(x[3] >= 0 and x[4] >= 0 and (x[3] > 0) != (x[4] > 0) for x in lines)
+        # One pass over the lines: sums, shape, tenant, date copy, and the account totals.
+        debit = credit = 0
+        one_sided, foreign, other_date = True, False, False
+        for line in lines:
+            line_debit, line_credit, account_id = line[3], line[4], line[8]
+            debit += line_debit
+            credit += line_credit
+            if line_debit < 0 or line_credit < 0 or (line_debit > 0) == (line_credit > 0):
+                one_sided = False
+            foreign = foreign or line[9] != cooperative.pk
+            # Lines carry a copy of the entry's date (as-of balances read it) in the same stored
+            # form; the hash covers only the entry's, so the copy is compared here.
+            other_date = other_date or line[10] != day
+            account_sums = sums[account_id]
+            account_sums[0] += line_debit
+            account_sums[1] += line_credit
+            if account_id in control_ids:
+                if not line[6]:
+                    breaches.append(Breach(
+                        "subledgers", f"jurnal #{number}: baris akun kontrol tanpa buku pembantu",
+                        number))
+                subledger = subledger_sums[(account_id, line[6])]
+                subledger[0] += line_debit
+                subledger[1] += line_credit
         if not (debit == credit == total and len(lines) == line_count and one_sided):
             breaches.append(Breach(
                 "balance",
@@ -149,12 +184,10 @@ def verify_cooperative(cooperative: Cooperative) -> CooperativeReport:
                 f"{len(lines)} baris dari {line_count}",
                 number,
             ))
-        if any(line[9] != cooperative.pk for line in lines):
+        if foreign:
             breaches.append(
                 Breach("balance", f"jurnal #{number}: baris milik koperasi lain", number))
-        # Lines carry a copy of the entry's date (as-of balances read it); the hash covers only
-        # the entry's, so the copy is compared here.
-        if any(_as_date(line[10]) != _as_date(day) for line in lines):
+        if other_date:
             breaches.append(
                 Breach("balance", f"jurnal #{number}: tanggal baris berbeda dari jurnal", number))
         if stored_prev != prev_hash:
@@ -164,24 +197,14 @@ def verify_cooperative(cooperative: Cooperative) -> CooperativeReport:
             cooperative_code=cooperative.code, number=number, date=_as_date(day),
             description=description, source=source, reverses_number=reverses_number,
             maker_id=maker_id, approved_by_id=approved_by_id, total=total, prev_hash=stored_prev,
-            lines=[calculations.HashedLine(line[1], line[2], line[3], line[4], line[5], line[6],
-                                           line[7]) for line in lines],
+            lines=[calculations.HashedLine(line[1], codes.get(line[2], "?"), line[3], line[4],
+                                           line[5], line[6], line[7]) for line in lines],
         ))
         if recomputed != stored_hash:
             breaches.append(Breach("chain", f"jurnal #{number}: hash tidak cocok dengan isinya",
                                    number))
         prev_hash = stored_hash
         hashes_by_number[number] = stored_hash
-        for line in lines:
-            sums[line[8]][0] += line[3]
-            sums[line[8]][1] += line[4]
-            if line[8] in control_ids:
-                if not line[6]:
-                    breaches.append(Breach(
-                        "subledgers", f"jurnal #{number}: baris akun kontrol tanpa buku pembantu",
-                        number))
-                subledger_sums[(line[8], line[6])][0] += line[3]
-                subledger_sums[(line[8], line[6])][1] += line[4]
         expected_number = number + 1
 
     _check_head(cooperative, expected_number - 1, prev_hash, breaches)
