@@ -171,3 +171,37 @@ def test_it_leaves_the_request_pending_when_the_books_refuse(city):
     assert _vehicles(city) == (0, 0)
     # It can still be rejected.
     approval_decide(request=request, approve=False, acting_user=city.manager_a)
+
+
+def test_the_maker_may_withdraw_their_own_request_and_nothing_is_posted(city):
+    request = _submit(city, ACCOUNTANT_LIMIT + 1)
+    withdrawn = approval_decide(request=request, approve=False, reason="salah ketik",
+                                acting_user=city.accountant_a)
+    assert withdrawn.status == ApprovalRequest.Status.REJECTED
+    assert withdrawn.decided_by == city.accountant_a
+    assert JournalEntry.objects.count() == 0
+    assert _vehicles(city) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("date_offset", "options", "code"),
+    [
+        (1, {}, "LEDGER_FUTURE_DATE"),
+        (-1, {}, "LEDGER_BACKDATE_FORBIDDEN"),
+    ],
+)
+def test_a_request_that_could_never_be_posted_is_not_queued(city, date_offset, options, code):
+    day = city.coop_a.business_date + dt.timedelta(days=date_offset)
+    error = _error(lambda: _submit(city, ACCOUNTANT_LIMIT + 1, date=day, **options))
+    assert error.code == code
+    assert ApprovalRequest.objects.count() == 0
+    assert JournalEntry.objects.count() == 0
+
+
+def test_a_request_dated_in_a_closed_period_is_not_queued(city):
+    closed_day = dt.date(2026, 10, 15)
+    period_close(cooperative=city.coop_a, month=closed_day, acting_user=city.manager_a)
+    error = _error(lambda: _submit(city, ACCOUNTANT_LIMIT + 1, date=closed_day,
+                                   allow_backdate=True))
+    assert error.code == "LEDGER_PERIOD_CLOSED"
+    assert ApprovalRequest.objects.count() == 0

@@ -421,3 +421,15 @@ def test_it_downloads_the_trial_balance_as_csv(city):
         "3103,Modal penyetaraan,0.00,150000.50",
         ",JUMLAH,150000.50,150000.50",
     ]
+
+
+def test_it_lets_the_maker_withdraw_their_own_request(city):
+    request = queue_entry(city.coop_a, city.manager_a, amount=150_000_000_00)
+    client = client_for(city.manager_a)
+    page = client.get(_url("approvals", city)).content.decode()
+    assert "Tarik permintaan" in page
+    client.post(_url("approval_decide", city, pk=request.pk), {"decision": "reject"})
+    request.refresh_from_db()
+    assert request.status == "rejected"
+    assert request.decided_by == city.manager_a
+    assert JournalEntry.objects.count() == 0
