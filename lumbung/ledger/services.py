@@ -3,10 +3,14 @@
 Posting path of a rupiah (journal_entry_post):
   validate lines (balanced, integer sen, known postable accounts)
   -> check the maker's limit (maker-checker)
-  -> one durable transaction: lock the cooperative's LedgerHead (the only lock taken)
-  -> refuse closed periods and future dates -> number = last + 1, hash over the canonical encoding
-  -> insert entry and lines -> add to AccountBalance / SubledgerBalance with F() -> move the head
-  -> audit row -> commit.
+  -> transaction: lock the cooperative's LedgerHead (the only lock taken), reading the business
+     date and the last closed day with it
+  -> a retry with the same idempotency key returns the first entry
+  -> refuse future dates, unpermitted back-dates, closed periods
+  -> _write_entry: number = last + 1, hash over the canonical encoding (calculations.py),
+     insert entry and lines, add to AccountBalance / SubledgerBalance, move the head
+  -> audit row for the unusual ones (back-dated, approved, reversals) -> commit.
+The statements themselves are in posting.py; the database re-checks the rules (sql/).
 """
 
 from __future__ import annotations

@@ -126,3 +126,12 @@ def test_the_openapi_document_is_served(client, city):
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
     assert "/api/v1/cooperatives/{code}/journal" in response.json()["paths"]
+
+
+def test_the_interactive_docs_load_nothing_from_outside(client, city):
+    client.force_login(city.accountant_a)
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "swagger-ui-bundle.js" in page
+    assert "cdn." not in page and "https://" not in page
