@@ -1,10 +1,12 @@
 """Posting throughput through journal_entry_post, one process, one cooperative, real commits.
 
-Three shapes of 2-line entry, each posted `--entries` times after `--warmup` unmeasured ones:
+Four shapes of 2-line entry, each posted `--entries` times after `--warmup` unmeasured ones:
   plain      Kas against an income or expense account, no idempotency key
   keyed      the same with an idempotency key (as the API and teller screens send)
   subledger  a teller deposit: Kas against member savings (a control account) naming the
              member's sub-ledger, with an idempotency key
+  batched    plain entries, 100 per durable transaction, as an end-of-day step posts them
+             (every other shape commits each entry on its own, as a teller's counter does)
 Then SQL statements per posting (CaptureQueriesContext over a few postings of each shape) and
 the tracemalloc peak over a short extra run.
 """
@@ -17,7 +19,8 @@ from typing import Any
 
 import bench
 
-SHAPES = ("plain", "keyed", "subledger")
+SHAPES = ("plain", "keyed", "subledger", "batched")
+BATCH = 100
 # Plain entries alternate between these (debit, credit) pairs so more than one balance row moves.
 PLAIN_PAIRS = [("1101", "4101"), ("1101", "4102"), ("5303", "1101"), ("1101", "4909"),
                ("5306", "1101"), ("1102", "4902")]
@@ -40,8 +43,19 @@ def entry_lines(shape: str, i: int) -> tuple[list[Any], str | None]:
 
 
 def post_many(cooperative: Any, teller: Any, shape: str, start: int, count: int) -> None:
+    from django.db import transaction
+
     from lumbung.ledger.services import journal_entry_post
 
+    if shape == "batched":
+        for first in range(start, start + count, BATCH):
+            with transaction.atomic(durable=True):
+                for i in range(first, min(first + BATCH, start + count)):
+                    lines, _ = entry_lines("plain", i)
+                    journal_entry_post(cooperative=cooperative, lines=lines,
+                                       description=f"Tolok ukur {i}", source="eod",
+                                       acting_user=teller)
+        return
     for i in range(start, start + count):
         lines, key = entry_lines(shape, i)
         journal_entry_post(cooperative=cooperative, lines=lines, description=f"Tolok ukur {i}",

@@ -338,50 +338,58 @@ def journal_entry_post(
             )
         maker = acting_user if getattr(acting_user, "is_authenticated", False) else None
 
-        with transaction.atomic():
+        # No savepoint when nested (two round trips saved per posting): refusals are decided
+        # before the first write and raised only after the block has exited normally, so a
+        # refusal never poisons the caller's transaction; a database error must abort it anyway.
+        refusal: LumbungError | None = None
+        with transaction.atomic(savepoint=False):
             head = write.lock_head(cooperative.pk)
-            existing = _existing_for_key(cooperative, idempotency_key, lines, write)
-            if existing is not None:
-                return existing
-            business_date = head.business_date
-            day = date or business_date
-            _check_posting_date(day, business_date, allow_backdate, head.closed_through)
-            if reverses is not None and write.is_reversed(reverses.pk):
-                raise LumbungError("LEDGER_ALREADY_REVERSED", number=reverses.number)
-
-            entry = _write_entry(
-                write,
-                cooperative=cooperative,
-                head=head,
-                day=day,
-                description=description,
-                source=source,
-                idempotency_key=idempotency_key,
-                reverses=reverses,
-                maker=maker,
-                approved_by=approved_by,
-                total=total,
-                lines=lines,
-                accounts=accounts,
-            )
-            if day < business_date or approved_by is not None or reverses is not None:
-                # Ordinary postings are their own audit trail (hash-chained); the unusual ones
-                # (back-dated, approved, reversals) also get an audit row naming who and why.
-                audit_record(
-                    action="ledger.entry.posted",
-                    acting_user=acting_user,
+            try:
+                existing = _existing_for_key(cooperative, idempotency_key, lines, write)
+                business_date = head.business_date
+                day = date or business_date
+                if existing is None:
+                    _check_posting_date(day, business_date, allow_backdate, head.closed_through)
+                    if reverses is not None and write.is_reversed(reverses.pk):
+                        raise LumbungError("LEDGER_ALREADY_REVERSED", number=reverses.number)
+            except LumbungError as error:
+                refusal = error
+            if refusal is None and existing is None:
+                entry = _write_entry(
+                    write,
                     cooperative=cooperative,
-                    obj=entry,
-                    data={
-                        "number": entry.number,
-                        "date": day.isoformat(),
-                        "business_date": business_date.isoformat(),
-                        "total": total,
-                        "approved_by": approved_by.pk if approved_by else None,
-                        "reverses": reverses.number if reverses else None,
-                    },
+                    head=head,
+                    day=day,
+                    description=description,
+                    source=source,
+                    idempotency_key=idempotency_key,
+                    reverses=reverses,
+                    maker=maker,
+                    approved_by=approved_by,
+                    total=total,
+                    lines=lines,
+                    accounts=accounts,
                 )
-    return entry
+                if day < business_date or approved_by is not None or reverses is not None:
+                    # Ordinary postings are their own audit trail (hash-chained); the unusual
+                    # ones (back-dated, approved, reversals) also get an audit row.
+                    audit_record(
+                        action="ledger.entry.posted",
+                        acting_user=acting_user,
+                        cooperative=cooperative,
+                        obj=entry,
+                        data={
+                            "number": entry.number,
+                            "date": day.isoformat(),
+                            "business_date": business_date.isoformat(),
+                            "total": total,
+                            "approved_by": approved_by.pk if approved_by else None,
+                            "reverses": reverses.number if reverses else None,
+                        },
+                    )
+    if refusal is not None:
+        raise refusal
+    return existing or entry
 
 
 def _write_entry(
@@ -443,12 +451,6 @@ def _write_entry(
         "prev_hash": head.last_hash,
         "hash": entry_hash,
     }
-    entry_id, posted_at = write.insert_entry(values)
-    write.insert_lines([
-        (cooperative.pk, entry_id, i, accounts[line.account].id, line.debit, line.credit, day,
-         line.member_id, line.subledger_ref, line.memo)
-        for i, line in enumerate(lines, start=1)
-    ])
     per_account: dict[int, tuple[int, int]] = {}
     per_subledger: dict[tuple[int, str], tuple[int, int]] = {}
     for line in lines:
@@ -459,10 +461,17 @@ def _write_entry(
             key = (account_id, line.subledger_ref)
             debit, credit = per_subledger.get(key, (0, 0))
             per_subledger[key] = (debit + line.debit, credit + line.credit)
-    write.add_to_balances(cooperative.pk, per_account, per_subledger, day)
-    write.move_head(cooperative.pk, number, entry_hash)
+    with write.batch():
+        posted_at = write.insert_entry(values)
+        write.insert_lines(cooperative.pk, number, [
+            (i, accounts[line.account].id, line.debit, line.credit, day, line.member_id,
+             line.subledger_ref, line.memo)
+            for i, line in enumerate(lines, start=1)
+        ])
+        write.add_to_balances(cooperative.pk, per_account, per_subledger, day)
+        write.move_head(cooperative.pk, number, entry_hash)
 
-    entry = JournalEntry(id=entry_id, posted_at=posted_at, **values)
+    entry = JournalEntry(id=write.inserted_entry_id(), posted_at=posted_at, **values)
     entry._state.adding = False
     entry._state.db = "default"
     entry.cooperative = cooperative
