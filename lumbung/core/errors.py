@@ -65,6 +65,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Kunci idempotensi {key} sudah dipakai untuk transaksi yang berbeda.",
         "Idempotency key {key} was already used for a different transaction.",
     ),
+    "LEDGER_MANUAL_SUBLEDGER": (
+        "Jurnal manual tidak boleh memakai akun kontrol buku pembantu atau rujukan anggota "
+        "(akun {account}); simpanan dan pinjaman anggota bergerak lewat transaksinya sendiri.",
+        "A manual entry cannot use a sub-ledger control account or a member reference "
+        "(account {account}); member savings and loans move through their own transactions.",
+    ),
     "LEDGER_ALREADY_REVERSED": (
         "Jurnal nomor {number} sudah pernah dibatalkan (dibalik).",
         "Entry number {number} has already been reversed.",

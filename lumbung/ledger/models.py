@@ -291,6 +291,9 @@ class ApprovalRequest(models.Model):
     entry = models.ForeignKey(
         JournalEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # A retry of the same submission (double click, network retry) finds the first request.
+    # NULL rather than "" when absent, so the unique constraint ignores requests without one.
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -298,4 +301,9 @@ class ApprovalRequest(models.Model):
         indexes = [models.Index(fields=["cooperative", "status"])]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="approval_amount_gt_0"),
+            models.UniqueConstraint(
+                fields=["cooperative", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="uniq_approval_idempotency_key",
+            ),
         ]

@@ -483,11 +483,15 @@ def journal_entry_reverse(
     entry: JournalEntry,
     description: str = "",
     idempotency_key: str | None = None,
+    limit_action: str | None = None,
+    approved_by: Any = None,
     acting_user: Any,
 ) -> JournalEntry:
     """Post the mirror image of `entry` on the business date.
 
-    Raises LEDGER_ALREADY_REVERSED, LEDGER_CANNOT_REVERSE_REVERSAL.
+    `limit_action`/`approved_by` are journal_entry_post's maker-checker; people reverse through
+    `reversal_submit`, which sets them. Raises LEDGER_ALREADY_REVERSED,
+    LEDGER_CANNOT_REVERSE_REVERSAL, APPROVAL_REQUIRED.
     """
     if entry.reverses_id is not None:
         raise LumbungError("LEDGER_CANNOT_REVERSE_REVERSAL")
@@ -511,6 +515,8 @@ def journal_entry_reverse(
         source="reversal",
         idempotency_key=idempotency_key,
         reverses=entry,
+        limit_action=limit_action,
+        approved_by=approved_by,
         acting_user=acting_user,
     )
 
@@ -616,6 +622,70 @@ def approval_handler(kind: str) -> Callable[[ApprovalHandler], ApprovalHandler]:
 
 
 MANUAL_ENTRY_ACTION = "ledger.manual_entry"
+REVERSAL_ACTION = "ledger.reversal"
+MAX_DESCRIPTION = 300
+MAX_IDEMPOTENCY_KEY = 100
+
+
+def _check_lengths(description: str, idempotency_key: str | None) -> None:
+    if len(description) > MAX_DESCRIPTION:
+        raise LumbungError("BAD_INPUT", detail=f"keterangan lebih dari {MAX_DESCRIPTION} huruf")
+    if idempotency_key is not None and len(idempotency_key) > MAX_IDEMPOTENCY_KEY:
+        raise LumbungError(
+            "BAD_INPUT", detail=f"kunci idempotensi lebih dari {MAX_IDEMPOTENCY_KEY} huruf"
+        )
+
+
+def _pending_for_key(
+    cooperative: Cooperative, key: str | None, same_request: Callable[[ApprovalRequest], bool]
+) -> ApprovalRequest | None:
+    """The request an earlier call with this key created; a different one under it is refused."""
+    if key is None:
+        return None
+    request = ApprovalRequest.objects.filter(cooperative=cooperative, idempotency_key=key).first()
+    if request is not None and not same_request(request):
+        raise LumbungError("LEDGER_IDEMPOTENCY_CONFLICT", key=key)
+    return request
+
+
+def _approval_request_create(
+    *,
+    cooperative: Cooperative,
+    kind: str,
+    amount: int,
+    description: str,
+    payload: dict[str, Any],
+    idempotency_key: str | None,
+    acting_user: Any,
+) -> ApprovalRequest:
+    """Queue a request for a second person (one durable transaction, with its audit row)."""
+    try:
+        with transaction.atomic(durable=True):
+            request = ApprovalRequest.objects.create(
+                cooperative=cooperative,
+                kind=kind,
+                amount=amount,
+                description=description,
+                maker=acting_user,
+                payload=payload,
+                idempotency_key=idempotency_key,
+            )
+            audit_record(
+                action="ledger.approval.requested",
+                acting_user=acting_user,
+                cooperative=cooperative,
+                obj=request,
+                data={"amount": amount, "kind": kind},
+            )
+    except IntegrityError:
+        # A simultaneous retry with the same key got there first; this call returns its request.
+        return ApprovalRequest.objects.get(cooperative=cooperative, idempotency_key=idempotency_key)
+    return request
+
+
+def _lines_payload(lines: Sequence[LineSpec]) -> list[dict[str, Any]]:
+    return [{"account": x.account, "debit": x.debit, "credit": x.credit, "memo": x.memo}
+            for x in lines]
 
 
 def manual_entry_submit(
@@ -630,32 +700,37 @@ def manual_entry_submit(
 ) -> JournalEntry | ApprovalRequest:
     """A manual journal entry: posted at once within the maker's limit, else queued for approval.
 
+    Manual entries never touch sub-ledgers (member savings, loans): those move only through
+    their own services, so a control account or a sub-ledger reference is refused here.
+    The date is checked now too, so a request that could never be posted is not queued; a
+    request dated on the day it is made posts on the business day it is approved.
     With an idempotency key, a retry returns the entry or the pending request of the first call.
     """
+    description = description.strip()
     total = _validate_lines(lines)
-    if not description.strip():
+    if not description:
         raise LumbungError("LEDGER_DESCRIPTION_REQUIRED")
+    _check_lengths(description, idempotency_key)
     business_date = Cooperative.objects.values_list("business_date", flat=True).get(
         pk=cooperative.pk
     )
     with posting.writer() as write:
-        _resolve_accounts(cooperative, lines, write)
-        # Checked now too, so a request that could never be posted is not queued for an approver.
+        accounts = _resolve_accounts(cooperative, lines, write)
+        for line in lines:
+            if accounts[line.account].is_control or line.subledger_ref or line.member_id:
+                raise LumbungError("LEDGER_MANUAL_SUBLEDGER", account=line.account)
         _check_posting_date(
             date or business_date, business_date, allow_backdate,
             write.closed_through(cooperative.pk),
         )
         earlier: JournalEntry | ApprovalRequest | None = _existing_for_key(
             cooperative, idempotency_key, lines, write
+        ) or _pending_for_key(
+            cooperative, idempotency_key,
+            lambda request: request.payload.get("lines") == _lines_payload(lines),
         )
-    if idempotency_key is not None:
-        earlier = earlier or (
-            ApprovalRequest.objects.filter(
-                cooperative=cooperative, payload__idempotency_key=idempotency_key
-            ).first()
-        )
-        if earlier is not None:
-            return earlier
+    if earlier is not None:
+        return earlier
     if total <= role_limit(cooperative=cooperative, user=acting_user, action=MANUAL_ENTRY_ACTION):
         with transaction.atomic(durable=True):
             return journal_entry_post(
@@ -669,38 +744,20 @@ def manual_entry_submit(
                 allow_backdate=allow_backdate,
                 acting_user=acting_user,
             )
-    with transaction.atomic(durable=True):
-        request = ApprovalRequest.objects.create(
-            cooperative=cooperative,
-            kind=MANUAL_ENTRY_ACTION,
-            amount=total,
-            description=description.strip(),
-            maker=acting_user,
-            payload={
-                "date": date.isoformat() if date else None,
-                "allow_backdate": allow_backdate,
-                "idempotency_key": idempotency_key,
-                "lines": [
-                    {
-                        "account": x.account,
-                        "debit": x.debit,
-                        "credit": x.credit,
-                        "member_id": x.member_id,
-                        "subledger_ref": x.subledger_ref,
-                        "memo": x.memo,
-                    }
-                    for x in lines
-                ],
-            },
-        )
-        audit_record(
-            action="ledger.approval.requested",
-            acting_user=acting_user,
-            cooperative=cooperative,
-            obj=request,
-            data={"amount": total, "kind": request.kind},
-        )
-    return request
+    stored_date = date if date is not None and date != business_date else None
+    return _approval_request_create(
+        cooperative=cooperative,
+        kind=MANUAL_ENTRY_ACTION,
+        amount=total,
+        description=description,
+        payload={
+            "date": stored_date.isoformat() if stored_date else None,
+            "allow_backdate": allow_backdate,
+            "lines": _lines_payload(lines),
+        },
+        idempotency_key=idempotency_key,
+        acting_user=acting_user,
+    )
 
 
 @approval_handler(MANUAL_ENTRY_ACTION)
@@ -712,11 +769,54 @@ def _post_approved_manual_entry(request: ApprovalRequest, approver: Any) -> Jour
         description=request.description,
         date=dt.date.fromisoformat(payload["date"]) if payload["date"] else None,
         source="manual",
-        idempotency_key=payload.get("idempotency_key") or f"approval:{request.pk}",
+        idempotency_key=request.idempotency_key or f"approval:{request.pk}",
         limit_action=MANUAL_ENTRY_ACTION,
         approved_by=approver,
         allow_backdate=payload["allow_backdate"],
         acting_user=request.maker,
+    )
+
+
+def reversal_submit(*, entry: JournalEntry, acting_user: Any) -> JournalEntry | ApprovalRequest:
+    """Reverse an entry at once within the person's limit, else queue it for approval.
+
+    A reversal moves as much money as the entry it mirrors, so it needs the same second pair
+    of eyes. Raises LEDGER_ALREADY_REVERSED, LEDGER_CANNOT_REVERSE_REVERSAL.
+    """
+    cooperative = entry.cooperative
+    if entry.reverses_id is not None:
+        raise LumbungError("LEDGER_CANNOT_REVERSE_REVERSAL")
+    key = f"reversal:{entry.pk}"
+    if entry.total <= role_limit(cooperative=cooperative, user=acting_user, action=REVERSAL_ACTION):
+        with transaction.atomic(durable=True):
+            return journal_entry_reverse(
+                entry=entry, idempotency_key=key, limit_action=REVERSAL_ACTION,
+                acting_user=acting_user,
+            )
+    if JournalEntry.objects.filter(reverses=entry).exists():
+        raise LumbungError("LEDGER_ALREADY_REVERSED", number=entry.number)
+    pending = _pending_for_key(cooperative, key, lambda request: True)
+    if pending is not None:
+        return pending
+    return _approval_request_create(
+        cooperative=cooperative,
+        kind=REVERSAL_ACTION,
+        amount=entry.total,
+        description=f"Pembalikan jurnal #{entry.number}: {entry.description}"[:MAX_DESCRIPTION],
+        payload={"entry_id": entry.pk, "number": entry.number},
+        idempotency_key=key,
+        acting_user=acting_user,
+    )
+
+
+@approval_handler(REVERSAL_ACTION)
+def _post_approved_reversal(request: ApprovalRequest, approver: Any) -> JournalEntry:
+    entry = JournalEntry.objects.get(
+        pk=request.payload["entry_id"], cooperative=request.cooperative
+    )
+    return journal_entry_reverse(
+        entry=entry, idempotency_key=request.idempotency_key, limit_action=REVERSAL_ACTION,
+        approved_by=approver, acting_user=request.maker,
     )
 
 

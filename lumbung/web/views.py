@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST
 from lumbung.audit.services import audit_record
 from lumbung.core.errors import LumbungError
 from lumbung.core.money import sen_to_decimal_rupiah
+from lumbung.core.spreadsheet import safe_cell
 from lumbung.ledger.models import Account, ApprovalRequest, JournalEntry
 from lumbung.ledger.selectors import (
     accounts_with_balances,
@@ -38,8 +39,8 @@ from lumbung.ledger.selectors import (
 from lumbung.ledger.services import (
     account_create,
     approval_decide,
-    journal_entry_reverse,
     manual_entry_submit,
+    reversal_submit,
 )
 from lumbung.tenancy import throttle
 from lumbung.tenancy.access import (
@@ -306,10 +307,17 @@ def journal_detail(request: HttpRequest, access: CooperativeAccess, number: int)
 def journal_reverse(request: HttpRequest, access: CooperativeAccess, number: int) -> HttpResponse:
     entry = _entry_or_404(access, number)
     try:
-        reversal = journal_entry_reverse(entry=entry, acting_user=request.user)
+        reversal = reversal_submit(entry=entry, acting_user=request.user)
     except LumbungError as error:
         _flash_error(request, error)
         return redirect("journal_detail", code=access.cooperative.code, number=number)
+    if isinstance(reversal, ApprovalRequest):
+        messages.info(
+            request,
+            _("Pembalikan jurnal #%(number)s melebihi batas wewenang Anda dan menunggu "
+              "persetujuan.") % {"number": entry.number},
+        )
+        return redirect("approvals", code=access.cooperative.code)
     messages.success(
         request,
         _("Jurnal #%(number)s dibalik oleh jurnal #%(reversal)s.")
@@ -396,7 +404,9 @@ def approvals(request: HttpRequest, access: CooperativeAccess) -> HttpResponse:
         .select_related("maker")
         .order_by("created_at")
     )
-    codes = {line["account"] for request_ in pending for line in request_.payload["lines"]}
+    codes = {
+        line["account"] for request_ in pending for line in request_.payload.get("lines", [])
+    }
     names = dict(
         Account.objects.filter(cooperative=access.cooperative, code__in=codes).values_list(
             "code", "name"
@@ -416,7 +426,11 @@ def approval_decide_view(request: HttpRequest, access: CooperativeAccess, pk: in
     pending = ApprovalRequest.objects.filter(cooperative=access.cooperative, pk=pk).first()
     if pending is None:
         raise Http404
-    approve = request.POST.get("decision") == "approve"
+    decision = request.POST.get("decision")
+    if decision not in {"approve", "reject"}:
+        return _refusal(request, LumbungError("BAD_INPUT", detail="keputusan tidak dikenal"),
+                        status=400)
+    approve = decision == "approve"
     try:
         decided = approval_decide(
             request=pending,
@@ -469,7 +483,10 @@ def _csv_url(access: CooperativeAccess, as_of: Any) -> str:
 
 @cooperative_screen("trial_balance_csv")
 def trial_balance_csv(request: HttpRequest, access: CooperativeAccess) -> HttpResponse:
-    """Amounts in Rupiah with a dot before the sen, so spreadsheets read them as numbers."""
+    """Amounts in Rupiah with a dot before the sen (machine format); text is formula-safe.
+
+    A UTF-8 byte-order mark first, so Excel shows Indonesian names correctly.
+    """
     as_of, error = _as_of(request, access)
     if error is not None:
         return _refusal(request, error, status=400)
@@ -477,13 +494,14 @@ def trial_balance_csv(request: HttpRequest, access: CooperativeAccess) -> HttpRe
     filename = f"neraca-saldo-{access.cooperative.code}-{as_of.isoformat()}.csv"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")
     writer = csv.writer(response)
     writer.writerow(["kode_akun", "nama_akun", "debit", "kredit"])
     for line in balance.lines:
         writer.writerow(
             [
-                line.account,
-                line.name,
+                safe_cell(line.account),
+                safe_cell(line.name),
                 sen_to_decimal_rupiah(line.debit),
                 sen_to_decimal_rupiah(line.credit),
             ]

@@ -72,8 +72,7 @@ def test_it_queues_an_amount_above_the_limit_and_posts_nothing(city):
     assert request.amount == ACCOUNTANT_LIMIT + 1
     assert request.maker == city.accountant_a
     assert request.payload["lines"][0] == {"account": "1303", "debit": ACCOUNTANT_LIMIT + 1,
-                                           "credit": 0, "member_id": None, "subledger_ref": "",
-                                           "memo": ""}
+                                           "credit": 0, "memo": ""}
     assert JournalEntry.objects.count() == 0 and JournalLine.objects.count() == 0
     assert _vehicles(city) == (0, 0)
     assert AuditEvent.objects.filter(action="ledger.approval.requested").count() == 1
@@ -205,3 +204,80 @@ def test_a_request_dated_in_a_closed_period_is_not_queued(city):
                                    allow_backdate=True))
     assert error.code == "LEDGER_PERIOD_CLOSED"
     assert ApprovalRequest.objects.count() == 0
+
+
+def _posted(city, amount):
+    from lumbung.ledger.services import journal_entry_post
+
+    return journal_entry_post(cooperative=city.coop_a, lines=_lines(amount),
+                              description="Pembelian kendaraan", acting_user=city.manager_a)
+
+
+def test_a_reversal_within_the_limit_is_posted_at_once(city):
+    from lumbung.ledger.services import reversal_submit
+
+    entry = _posted(city, ACCOUNTANT_LIMIT)
+    reversal = reversal_submit(entry=entry, acting_user=city.accountant_a)
+    assert isinstance(reversal, JournalEntry)
+    assert reversal.reverses_id == entry.pk
+    assert _vehicles(city) == (ACCOUNTANT_LIMIT, ACCOUNTANT_LIMIT)
+
+
+def test_a_reversal_above_the_limit_waits_for_a_second_person(city):
+    from lumbung.ledger.services import reversal_submit
+
+    entry = _posted(city, ACCOUNTANT_LIMIT + 1)
+    request = reversal_submit(entry=entry, acting_user=city.accountant_a)
+    assert isinstance(request, ApprovalRequest)
+    assert request.kind == "ledger.reversal"
+    assert request.amount == ACCOUNTANT_LIMIT + 1
+    assert JournalEntry.objects.count() == 1
+    # Asking again returns the same request; the maker cannot approve it.
+    assert reversal_submit(entry=entry, acting_user=city.accountant_a).pk == request.pk
+    assert _error(lambda: approval_decide(request=request, approve=True,
+                                          acting_user=city.accountant_a)).code == "APPROVAL_SELF"
+    decided = approval_decide(request=request, approve=True, acting_user=city.manager_a)
+    assert decided.entry.reverses_id == entry.pk
+    assert decided.entry.approved_by_id == city.manager_a.pk
+    assert _vehicles(city) == (ACCOUNTANT_LIMIT + 1, ACCOUNTANT_LIMIT + 1)
+
+
+def test_a_manual_entry_cannot_touch_a_subledger(city):
+    lines = [LineSpec("1101", debit=100), LineSpec("2101", credit=100, subledger_ref="savings:1")]
+    error = _error(lambda: manual_entry_submit(cooperative=city.coop_a, lines=lines,
+                                               description="x", acting_user=city.accountant_a))
+    assert error.code == "LEDGER_MANUAL_SUBLEDGER"
+    lines = [LineSpec("1101", debit=100), LineSpec("4909", credit=100, member_id=7)]
+    error = _error(lambda: manual_entry_submit(cooperative=city.coop_a, lines=lines,
+                                               description="x", acting_user=city.accountant_a))
+    assert error.code == "LEDGER_MANUAL_SUBLEDGER"
+    assert JournalEntry.objects.count() == 0
+
+
+def test_a_keyed_retry_of_a_queued_request_returns_it_and_a_different_one_is_refused(city):
+    first = _submit(city, ACCOUNTANT_LIMIT + 1, idempotency_key="form-1")
+    again = _submit(city, ACCOUNTANT_LIMIT + 1, idempotency_key="form-1")
+    assert again.pk == first.pk
+    assert ApprovalRequest.objects.count() == 1
+    error = _error(lambda: _submit(city, ACCOUNTANT_LIMIT + 2, idempotency_key="form-1"))
+    assert error.code == "LEDGER_IDEMPOTENCY_CONFLICT"
+
+
+def test_a_request_dated_today_posts_on_the_day_it_is_approved(city):
+    from lumbung.batch.services import eod_run
+
+    request = _submit(city, ACCOUNTANT_LIMIT + 1, date=city.coop_a.business_date)
+    assert request.payload["date"] is None
+    eod_run(cooperatives=[city.coop_a], until=city.coop_a.business_date, acting_user=None)
+    decided = approval_decide(request=request, approve=True, acting_user=city.manager_a)
+    assert decided.entry.date == dt.date(2026, 11, 21)
+
+
+def test_overlong_text_is_refused_before_anything_is_written(city):
+    error = _error(lambda: _submit(city, 100, idempotency_key="k" * 101))
+    assert error.code == "BAD_INPUT"
+    error = _error(lambda: manual_entry_submit(cooperative=city.coop_a, lines=_lines(100),
+                                               description="x" * 301,
+                                               acting_user=city.accountant_a))
+    assert error.code == "BAD_INPUT"
+    assert JournalEntry.objects.count() == 0

@@ -416,7 +416,7 @@ def test_it_downloads_the_trial_balance_as_csv(city):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "neraca-saldo-ksp-a-2026-11-20.csv" in response["Content-Disposition"]
     assert response.content.decode().splitlines() == [
-        "kode_akun,nama_akun,debit,kredit",
+        "\ufeffkode_akun,nama_akun,debit,kredit",
         "1101,Kas,150000.50,0.00",
         "3103,Modal penyetaraan,0.00,150000.50",
         ",JUMLAH,150000.50,150000.50",
@@ -433,3 +433,18 @@ def test_it_lets_the_maker_withdraw_their_own_request(city):
     assert request.status == "rejected"
     assert request.decided_by == city.manager_a
     assert JournalEntry.objects.count() == 0
+
+
+def test_the_csv_cannot_carry_a_spreadsheet_formula(city):
+    from lumbung.ledger.services import account_create
+
+    account_create(cooperative=city.coop_a, code="5391", name='=HYPERLINK("http://x","klik")',
+                   parent_code="53", acting_user=city.accountant_a)
+    from lumbung.ledger.services import LineSpec, journal_entry_post
+
+    journal_entry_post(cooperative=city.coop_a, description="uji",
+                       lines=[LineSpec("5391", debit=100), LineSpec("1101", credit=100)],
+                       acting_user=city.accountant_a)
+    rows = client_for(city.accountant_a).get(_url("trial_balance_csv", city)).content.decode()
+    assert "'=HYPERLINK" in rows
+    assert ',=HYPERLINK' not in rows

@@ -8,6 +8,7 @@ from typing import Any
 
 from lumbung.core.cli import LumbungCommand, cooperative_by_code, parse_date
 from lumbung.core.money import format_rupiah
+from lumbung.core.spreadsheet import safe_cell
 from lumbung.ledger.selectors import trial_balance
 
 
@@ -30,7 +31,8 @@ class Command(LumbungCommand):
             writer = csv.writer(self.stdout)
             writer.writerow(["account", "name", "debit", "credit"])
             for line in balance.lines:
-                writer.writerow([line.account, line.name, line.debit, line.credit])
+                writer.writerow([safe_cell(line.account), safe_cell(line.name), line.debit,
+                                 line.credit])
             writer.writerow(["", "TOTAL", balance.total_debit, balance.total_credit])
         else:
             title = self.say("NERACA SALDO", "TRIAL BALANCE")
