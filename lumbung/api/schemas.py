@@ -39,11 +39,11 @@ class TrialBalanceOut(Schema):
 
 
 class LineIn(Schema):
+    """A manual entry's line: amounts in sen. Sub-ledgers move only through their own APIs."""
+
     account: str
     debit: int = 0
     credit: int = 0
-    member_id: int | None = None
-    subledger_ref: str = ""
     memo: str = ""
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest
 from ninja import Header, NinjaAPI
 from ninja.responses import Status
@@ -18,7 +19,7 @@ from lumbung.api import schemas
 from lumbung.audit.services import audit_record
 from lumbung.core.errors import LumbungError
 from lumbung.ledger import selectors
-from lumbung.ledger.models import ApprovalRequest, JournalEntry
+from lumbung.ledger.models import ApprovalRequest, JournalEntry, JournalLine
 from lumbung.ledger.services import LineSpec, manual_entry_submit
 from lumbung.tenancy.access import (
     BACKDATE_ROLES,
@@ -36,6 +37,9 @@ api = NinjaAPI(
     description="API koperasi simpan pinjam Lumbung. Semua jumlah uang dalam sen (bilangan bulat).",
 )
 
+LINES_IN_ORDER = Prefetch(
+    "lines", queryset=JournalLine.objects.select_related("account").order_by("line_no")
+)
 STATUS_BY_CODE = {"NOT_FOUND": 404, "PERMISSION_DENIED": 403, "UNKNOWN_COOPERATIVE": 404}
 
 
@@ -75,7 +79,7 @@ def _entry_out(entry: JournalEntry) -> dict[str, Any]:
             {"line_no": line.line_no, "account": line.account.code, "debit": line.debit,
              "credit": line.credit, "member_id": line.member_id,
              "subledger_ref": line.subledger_ref, "memo": line.memo}
-            for line in entry.lines.select_related("account").order_by("line_no")
+            for line in entry.lines.all()
         ],
     }
 
@@ -103,7 +107,7 @@ def journal_list(request: HttpRequest, code: str, before: int | None = None, lim
     """Jurnal terbaru lebih dulu; `before` = nomor jurnal untuk halaman berikutnya."""
     access = _access(request, code, "journal")
     entries = selectors.journal_entries(cooperative=access.cooperative).prefetch_related(
-        "lines__account"
+        LINES_IN_ORDER
     )
     if before is not None:
         entries = entries.filter(number__lt=before)
@@ -117,6 +121,7 @@ def journal_detail(request: HttpRequest, code: str, number: int) -> Any:
     entry = selectors.journal_entry(cooperative=access.cooperative, number=number)
     if entry is None:
         raise Http404
+    prefetch_related_objects([entry], LINES_IN_ORDER)
     return _entry_out(entry)
 
 
@@ -139,7 +144,8 @@ def journal_post(request: HttpRequest, code: str, payload: schemas.EntryIn,
         description=payload.description,
         date=payload.date,
         allow_backdate=access.has_any(BACKDATE_ROLES),
-        idempotency_key=f"api:{idempotency_key}" if idempotency_key else None,
+        # Scoped to the user: two clients choosing the same key never see each other's entry.
+        idempotency_key=f"api:{request.user.pk}:{idempotency_key}" if idempotency_key else None,
         acting_user=request.user,
     )
     if isinstance(result, ApprovalRequest):

@@ -6,7 +6,8 @@ way in a schedule, an interest posting and a report.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+import re
+from decimal import ROUND_HALF_UP, Decimal
 
 SEN_PER_RUPIAH = 100
 
@@ -21,22 +22,26 @@ def round_rupiah(value: Decimal | int) -> int:
     return round_sen(Decimal(value) / SEN_PER_RUPIAH) * SEN_PER_RUPIAH
 
 
+# Indonesian notation only: "." groups thousands in threes, "," starts at most two sen digits.
+# "1250000.50" is refused rather than guessed (it would be Rp125.000.050 read the Indonesian way).
+AMOUNT_PATTERN = re.compile(r"^(\d{1,3}(\.\d{3})+|\d+)(,\d{1,2})?$")
+# Rp1.000 triliun: far above any cooperative's balance sheet, far below the 64-bit column limit.
+MAX_AMOUNT_SEN = 10**17
+
+
 def parse_rupiah(text: str) -> int:
     """Parse what a person types ("1.250.000", "1250000,50", "Rp 1.000") into sen.
 
-    Indonesian notation: "." groups thousands, "," separates the sen. Raises ValueError.
+    Raises ValueError for anything else, including English decimals and absurd sizes.
     """
-    cleaned = text.strip().replace("Rp", "").replace("rp", "").replace(" ", "")
-    if not cleaned:
-        raise ValueError("empty amount")
-    cleaned = cleaned.replace(".", "").replace(",", ".")
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation as exc:
-        raise ValueError(f"not an amount: {text!r}") from exc
-    if amount != amount.quantize(Decimal("0.01")):
-        raise ValueError("more than two decimals")
-    return int(amount * SEN_PER_RUPIAH)
+    cleaned = text.strip().removeprefix("Rp").removeprefix("rp").replace(" ", "")
+    if not AMOUNT_PATTERN.match(cleaned):
+        raise ValueError(f"not an Indonesian amount: {text!r}")
+    rupiah, _, sen = cleaned.partition(",")
+    amount = int(rupiah.replace(".", "")) * SEN_PER_RUPIAH + int(sen.ljust(2, "0") or 0)
+    if amount > MAX_AMOUNT_SEN:
+        raise ValueError(f"amount too large: {text!r}")
+    return amount
 
 
 def format_rupiah(sen: int, *, symbol: bool = True, decimals: bool = True) -> str:

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from lumbung.audit.services import audit_record
 from lumbung.core.errors import LumbungError
-from lumbung.core.money import format_rupiah
+from lumbung.core.money import MAX_AMOUNT_SEN, format_rupiah
 from lumbung.ledger import calculations, posting
 from lumbung.ledger.models import (
     Account,
@@ -224,7 +224,8 @@ def _validate_lines(lines: Sequence[LineSpec]) -> int:
     total_debit = total_credit = 0
     for line in lines:
         for amount in (line.debit, line.credit):
-            if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
+            if (not isinstance(amount, int) or isinstance(amount, bool) or amount < 0
+                    or amount > MAX_AMOUNT_SEN):
                 raise LumbungError("LEDGER_BAD_LINE_AMOUNT")
         if (line.debit > 0) == (line.credit > 0):
             raise LumbungError("LEDGER_BAD_LINE_AMOUNT")
@@ -240,7 +241,11 @@ def _validate_lines(lines: Sequence[LineSpec]) -> int:
 
 
 def _resolve_accounts(
-    cooperative: Cooperative, lines: Sequence[LineSpec], write: posting.LedgerWriter
+    cooperative: Cooperative,
+    lines: Sequence[LineSpec],
+    write: posting.LedgerWriter,
+    *,
+    subledgers_allowed: bool = True,
 ) -> dict[str, posting.AccountRow]:
     accounts = write.accounts_by_code(cooperative.pk, sorted({line.account for line in lines}))
     for line in lines:
@@ -251,6 +256,9 @@ def _resolve_accounts(
             raise LumbungError("LEDGER_ACCOUNT_NOT_POSTABLE", account=line.account)
         if not account.active:
             raise LumbungError("LEDGER_ACCOUNT_INACTIVE", account=line.account)
+        touches_subledger = account.is_control or line.subledger_ref or line.member_id
+        if touches_subledger and not subledgers_allowed:
+            raise LumbungError("LEDGER_MANUAL_SUBLEDGER", account=line.account)
         if account.is_control and not line.subledger_ref:
             raise LumbungError(
                 "BAD_INPUT", detail=f"akun kontrol {line.account} memerlukan rujukan buku pembantu"
@@ -715,10 +723,7 @@ def manual_entry_submit(
         pk=cooperative.pk
     )
     with posting.writer() as write:
-        accounts = _resolve_accounts(cooperative, lines, write)
-        for line in lines:
-            if accounts[line.account].is_control or line.subledger_ref or line.member_id:
-                raise LumbungError("LEDGER_MANUAL_SUBLEDGER", account=line.account)
+        _resolve_accounts(cooperative, lines, write, subledgers_allowed=False)
         _check_posting_date(
             date or business_date, business_date, allow_backdate,
             write.closed_through(cooperative.pk),

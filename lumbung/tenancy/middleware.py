@@ -10,6 +10,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 
 LAST_SEEN_KEY = "lumbung_last_seen"
+SAVE_EVERY_SECONDS = 60
 
 
 class StaffSessionTimeoutMiddleware:
@@ -22,6 +23,7 @@ class StaffSessionTimeoutMiddleware:
             last_seen = request.session.get(LAST_SEEN_KEY, now)
             if now - last_seen > settings.LUMBUNG_STAFF_IDLE_SECONDS:
                 logout(request)
-            else:
+            elif now - last_seen >= SAVE_EVERY_SECONDS or LAST_SEEN_KEY not in request.session:
+                # Written at most once a minute, so a page view does not always save the session.
                 request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)

@@ -6,9 +6,21 @@ import datetime as dt
 
 from django.conf import settings
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 
 from lumbung.tenancy.models import LoginFailure
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The client's address: REMOTE_ADDR, or behind N trusted proxies the N-th address from the
+    right of X-Forwarded-For (the left part is whatever the client chose to send)."""
+    proxies = settings.LUMBUNG_TRUSTED_PROXY_COUNT
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [a for a in forwarded if a]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR")
 
 
 def _window_start() -> dt.datetime:

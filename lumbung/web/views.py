@@ -23,6 +23,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from lumbung.audit.services import audit_record
@@ -123,6 +125,8 @@ def _flash_error(request: HttpRequest, error: LumbungError) -> None:
 # ---------------------------------------------------------------- login, home
 
 
+@sensitive_post_parameters("password")
+@never_cache
 def login_view(request: HttpRequest) -> HttpResponse:
     """Username and password, throttled per username and per address."""
     next_url = request.POST.get("next") or request.GET.get("next") or ""
@@ -136,7 +140,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         username = request.POST.get("username", "").strip()[:150]
         password = request.POST.get("password", "")
-        address = request.META.get("REMOTE_ADDR")
+        address = throttle.client_address(request)
         if throttle.login_locked(username, address):
             error, status = LumbungError("LOGIN_THROTTLED", minutes=throttle.lock_minutes()), 429
         else:

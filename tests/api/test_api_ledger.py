@@ -135,3 +135,30 @@ def test_the_interactive_docs_load_nothing_from_outside(client, city):
     page = response.content.decode()
     assert "swagger-ui-bundle.js" in page
     assert "cdn." not in page and "https://" not in page
+
+
+def test_the_journal_list_costs_the_same_queries_for_1_or_20_entries(client, city):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(city.accountant_a)
+    _post(client, "ksp-a", SMALL_ENTRY)
+    with CaptureQueriesContext(connection) as one:
+        client.get("/api/v1/cooperatives/ksp-a/journal")
+    for _ in range(19):
+        _post(client, "ksp-a", SMALL_ENTRY)
+    with CaptureQueriesContext(connection) as twenty:
+        body = client.get("/api/v1/cooperatives/ksp-a/journal").json()
+    assert len(body) == 20
+    assert len(twenty.captured_queries) == len(one.captured_queries)
+    assert [line["line_no"] for line in body[0]["lines"]] == [1, 2]
+
+
+def test_a_line_cannot_name_a_subledger_through_the_api(client, city):
+    client.force_login(city.accountant_a)
+    body = {"description": "x", "lines": [{"account": "1101", "debit": 100},
+                                          {"account": "2101", "credit": 100}]}
+    response = _post(client, "ksp-a", body)
+    assert response.status_code == 422
+    assert response.json()["code"] == "LEDGER_MANUAL_SUBLEDGER"
+    assert JournalEntry.objects.count() == 0

@@ -25,5 +25,6 @@ class Command(BaseCommand):
             port=options["port"],
             workers=options["workers"],
             log_level="warning",
-            proxy_headers=True,
+            # Forwarded headers are judged by Lumbung itself (TRUSTED_PROXY_COUNT), never here.
+            proxy_headers=False,
         )
