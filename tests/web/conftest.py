@@ -8,6 +8,8 @@ from django.test import Client
 from lumbung.audit.models import AuditEvent
 from lumbung.ledger.models import Account, ApprovalRequest, JournalEntry
 from lumbung.ledger.services import LineSpec, journal_entry_post, manual_entry_submit
+from lumbung.ledger.sql import EXPECTED_TRIGGERS, install, uninstall
+from lumbung.ledger.verify import installed_triggers
 
 
 def client_for(user) -> Client:
@@ -51,31 +53,31 @@ def as_user():
 
 @pytest.fixture
 def ledger_flush_allowed(transactional_db):
-    """Let the database flush that ends a transactional test empty the append-only tables.
+    """Let the database flush that ends a live-server test empty the append-only tables.
 
-    The ledger's triggers refuse DELETE and TRUNCATE on journal and audit rows, and a
-    live-server test must be transactional, so it ends with a flush. This fixture is torn
-    down just before that flush: it lifts the guards on the test connection, and restores
-    them on the first post_migrate signal, which Django sends right after the flush.
+    pytest-django sets up the live server's transactional database before any fixture of ours,
+    so no teardown of ours runs after its flush; instead the rules are lifted as this fixture
+    ends and installed again by the post_migrate signal Django sends right after the flush.
+    The session-end guard below installs them once more in any case.
     """
     yield
-    connection = connections["default"]
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
-            triggers = cursor.fetchall()
-            for name, _sql in triggers:
-                cursor.execute(f'DROP TRIGGER "{name}"')
-        else:
-            triggers = []
-            cursor.execute("SET session_replication_role = replica")
 
     def restore(**_: object) -> None:
-        post_migrate.disconnect(restore, dispatch_uid="ledger_flush_allowed")
-        with connection.cursor() as cursor:
-            for _name, sql in triggers:
-                cursor.execute(sql)
-            if connection.vendor != "sqlite":
-                cursor.execute("SET session_replication_role = DEFAULT")
+        post_migrate.disconnect(dispatch_uid="ledger_flush_allowed")
+        with connections["default"].schema_editor() as editor:
+            install(editor)
 
     post_migrate.connect(restore, dispatch_uid="ledger_flush_allowed", weak=False)
+    with connections["default"].schema_editor() as editor:
+        uninstall(editor)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _ledger_rules_present_at_the_end(django_db_setup, django_db_blocker):
+    """Whatever happened in between, the test database ends with every rule installed."""
+    yield
+    with django_db_blocker.unblock():
+        post_migrate.disconnect(dispatch_uid="ledger_flush_allowed")
+        with connections["default"].schema_editor() as editor:
+            install(editor)
+        assert EXPECTED_TRIGGERS[connections["default"].vendor] <= installed_triggers()
