@@ -1,0 +1,126 @@
+-- Ledger guarantees for PostgreSQL. Each statement is separated by a line holding only "-- ;;".
+-- Reinstallable: functions are CREATE OR REPLACE, each trigger is dropped (if present) first,
+-- so `lumbung.ledger.sql.install` can run again after a migration or a repair.
+CREATE OR REPLACE FUNCTION ledger_forbid_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'LEDGER_APPEND_ONLY: rows of % cannot be changed or deleted', TG_TABLE_NAME;
+END $$;
+-- ;;
+DROP TRIGGER IF EXISTS ledger_entry_append_only ON ledger_journalentry;
+-- ;;
+CREATE TRIGGER ledger_entry_append_only BEFORE UPDATE OR DELETE ON ledger_journalentry
+FOR EACH ROW EXECUTE FUNCTION ledger_forbid_change();
+-- ;;
+DROP TRIGGER IF EXISTS ledger_entry_no_truncate ON ledger_journalentry;
+-- ;;
+CREATE TRIGGER ledger_entry_no_truncate BEFORE TRUNCATE ON ledger_journalentry
+FOR EACH STATEMENT EXECUTE FUNCTION ledger_forbid_change();
+-- ;;
+DROP TRIGGER IF EXISTS ledger_line_append_only ON ledger_journalline;
+-- ;;
+CREATE TRIGGER ledger_line_append_only BEFORE UPDATE OR DELETE ON ledger_journalline
+FOR EACH ROW EXECUTE FUNCTION ledger_forbid_change();
+-- ;;
+DROP TRIGGER IF EXISTS ledger_line_no_truncate ON ledger_journalline;
+-- ;;
+CREATE TRIGGER ledger_line_no_truncate BEFORE TRUNCATE ON ledger_journalline
+FOR EACH STATEMENT EXECUTE FUNCTION ledger_forbid_change();
+-- ;;
+DROP TRIGGER IF EXISTS ledger_checkpoint_append_only ON ledger_checkpoint;
+-- ;;
+CREATE TRIGGER ledger_checkpoint_append_only BEFORE UPDATE OR DELETE ON ledger_checkpoint
+FOR EACH ROW EXECUTE FUNCTION ledger_forbid_change();
+-- ;;
+DROP TRIGGER IF EXISTS ledger_checkpoint_no_truncate ON ledger_checkpoint;
+-- ;;
+CREATE TRIGGER ledger_checkpoint_no_truncate BEFORE TRUNCATE ON ledger_checkpoint
+FOR EACH STATEMENT EXECUTE FUNCTION ledger_forbid_change();
+-- ;;
+DROP TRIGGER IF EXISTS audit_event_append_only ON audit_auditevent;
+-- ;;
+CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_auditevent
+FOR EACH ROW EXECUTE FUNCTION ledger_forbid_change();
+-- ;;
+DROP TRIGGER IF EXISTS audit_event_no_truncate ON audit_auditevent;
+-- ;;
+CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_auditevent
+FOR EACH STATEMENT EXECUTE FUNCTION ledger_forbid_change();
+-- ;;
+-- A closed period never reopens and is never deleted. (A BEFORE DELETE trigger must return
+-- OLD to let the delete of an open period through; NEW is null there.)
+CREATE OR REPLACE FUNCTION ledger_period_stays_closed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF OLD.closed_at IS NOT NULL THEN
+    RAISE EXCEPTION 'LEDGER_PERIOD_CLOSED: a closed period cannot be changed';
+  END IF;
+  IF TG_OP = 'DELETE' THEN
+    RETURN OLD;
+  END IF;
+  RETURN NEW;
+END $$;
+-- ;;
+DROP TRIGGER IF EXISTS ledger_period_stays_closed ON ledger_accountingperiod;
+-- ;;
+CREATE TRIGGER ledger_period_stays_closed BEFORE UPDATE OR DELETE ON ledger_accountingperiod
+FOR EACH ROW EXECUTE FUNCTION ledger_period_stays_closed();
+-- ;;
+CREATE OR REPLACE FUNCTION ledger_entry_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.line_count < 2 THEN
+    RAISE EXCEPTION 'LEDGER_UNBALANCED: an entry needs at least two lines (got %)', NEW.line_count;
+  END IF;
+  IF EXISTS (SELECT 1 FROM ledger_accountingperiod p
+             WHERE p.cooperative_id = NEW.cooperative_id AND p.closed_at IS NOT NULL
+               AND NEW.date <= p.end_date) THEN
+    RAISE EXCEPTION 'LEDGER_PERIOD_CLOSED: the period of % is closed', NEW.date;
+  END IF;
+  RETURN NEW;
+END $$;
+-- ;;
+DROP TRIGGER IF EXISTS ledger_entry_guard ON ledger_journalentry;
+-- ;;
+CREATE TRIGGER ledger_entry_guard BEFORE INSERT ON ledger_journalentry
+FOR EACH ROW EXECUTE FUNCTION ledger_entry_guard();
+-- ;;
+CREATE OR REPLACE FUNCTION ledger_line_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF (SELECT cooperative_id FROM ledger_journalentry WHERE id = NEW.entry_id) <> NEW.cooperative_id
+     OR (SELECT cooperative_id FROM ledger_account WHERE id = NEW.account_id) <> NEW.cooperative_id THEN
+    RAISE EXCEPTION 'LEDGER_TENANT: line, entry and account belong to different cooperatives';
+  END IF;
+  RETURN NEW;
+END $$;
+-- ;;
+DROP TRIGGER IF EXISTS ledger_line_guard ON ledger_journalline;
+-- ;;
+CREATE TRIGGER ledger_line_guard BEFORE INSERT ON ledger_journalline
+FOR EACH ROW EXECUTE FUNCTION ledger_line_guard();
+-- ;;
+-- The balance rule, checked at commit so an entry and its lines can be inserted in any order.
+CREATE OR REPLACE FUNCTION ledger_entry_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  target_id bigint;
+  n bigint; d bigint; c bigint;
+  expected_n bigint; expected_total bigint;
+BEGIN
+  IF TG_TABLE_NAME = 'ledger_journalentry' THEN target_id := NEW.id; ELSE target_id := NEW.entry_id; END IF;
+  SELECT count(*), coalesce(sum(debit), 0), coalesce(sum(credit), 0) INTO n, d, c
+    FROM ledger_journalline l WHERE l.entry_id = target_id;
+  SELECT line_count, total INTO expected_n, expected_total
+    FROM ledger_journalentry e WHERE e.id = target_id;
+  IF n <> expected_n OR d <> expected_total OR c <> expected_total THEN
+    RAISE EXCEPTION 'LEDGER_UNBALANCED: entry % has % lines, debit %, credit % (expected % lines, total %)',
+      target_id, n, d, c, expected_n, expected_total;
+  END IF;
+  RETURN NULL;
+END $$;
+-- ;;
+DROP TRIGGER IF EXISTS ledger_entry_balanced ON ledger_journalentry;
+-- ;;
+CREATE CONSTRAINT TRIGGER ledger_entry_balanced AFTER INSERT ON ledger_journalentry
+DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ledger_entry_balanced();
+-- ;;
+DROP TRIGGER IF EXISTS ledger_line_balanced ON ledger_journalline;
+-- ;;
+CREATE CONSTRAINT TRIGGER ledger_line_balanced AFTER INSERT ON ledger_journalline
+DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ledger_entry_balanced();

@@ -1,0 +1,315 @@
+"""`lumbung verify`: recompute everything the books promise and report the first breach.
+
+Checks, per cooperative:
+  triggers   the append-only and balance triggers are installed
+  numbers    entry numbers run 1..N without gaps; the head points at N
+  balance    every entry's lines balance, match its total and line count, one side per line
+  chain      every entry's prev_hash is the previous hash and its hash recomputes
+  balances   materialized account balances equal the sums of their lines
+  subledgers control accounts: every line names a sub-ledger; sub-ledger balances equal their
+             lines and sum to the control account
+  checkpoints  each checkpoint's range, count, chain head and Merkle root recompute
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+
+from lumbung.ledger import calculations
+from lumbung.ledger.models import GENESIS_HASH
+from lumbung.ledger.sql import EXPECTED_TRIGGERS
+from lumbung.tenancy.models import Cooperative
+
+BATCH_ENTRIES = 5000
+
+
+@dataclass
+class Breach:
+    check: str
+    detail: str
+    entry_number: int | None = None
+
+
+@dataclass
+class CooperativeReport:
+    cooperative: str
+    entries: int = 0
+    lines: int = 0
+    checkpoints: int = 0
+    breaches: list[Breach] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.breaches
+
+    def first_broken_entry(self) -> int | None:
+        numbers = [b.entry_number for b in self.breaches if b.entry_number is not None]
+        return min(numbers) if numbers else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "cooperative": self.cooperative,
+            "ok": self.ok,
+            "entries": self.entries,
+            "lines": self.lines,
+            "checkpoints": self.checkpoints,
+            "first_broken_entry": self.first_broken_entry(),
+            "breaches": [b.__dict__ for b in self.breaches],
+        }
+
+
+def installed_triggers() -> set[str]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        else:
+            # A disabled trigger ('D', or 'R' = replica only) still exists but guards nothing.
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled IN ('O', 'A')"
+            )
+        return {row[0] for row in cursor.fetchall()}
+
+
+EntryRows = Iterator[tuple[tuple[Any, ...], list[tuple[Any, ...]]]]
+
+
+def _entries_with_lines(cooperative_id: int) -> EntryRows:
+    """Yield (entry row, its line rows) in number order, reading a bounded batch at a time.
+
+    Line rows: (entry_id, line_no, account_id, debit, credit, member_id, subledger_ref, memo,
+    account_id, cooperative_id, date). Lines are fetched by their entries' ids (an index lookup)
+    whatever cooperative they claim, so a line moved to another cooperative is still seen.
+    """
+    after = 0
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(
+                "SELECT e.id, e.number, e.date, e.description, e.source, r.number, e.maker_id, "
+                "e.approved_by_id, e.total, e.line_count, e.prev_hash, e.hash "
+                "FROM ledger_journalentry e "
+                "LEFT JOIN ledger_journalentry r ON r.id = e.reverses_id "
+                "WHERE e.cooperative_id = %s AND e.number > %s ORDER BY e.number LIMIT %s",
+                [cooperative_id, after, BATCH_ENTRIES],
+            )
+            entries = cursor.fetchall()
+            if not entries:
+                return
+            ids = [entry[0] for entry in entries]
+            if connection.vendor == "postgresql":
+                where, params = "entry_id = ANY(%s)", [ids]
+            else:
+                where, params = f"entry_id IN ({', '.join(['%s'] * len(ids))})", ids
+            cursor.execute(
+                "SELECT entry_id, line_no, account_id, debit, credit, member_id, subledger_ref, "
+                f"memo, account_id, cooperative_id, date FROM ledger_journalline WHERE {where} "
+                "ORDER BY entry_id, line_no",
+                params,
+            )
+            lines_by_entry: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+            for line in cursor.fetchall():
+                lines_by_entry[line[0]].append(line)
+            for entry in entries:
+                yield entry, lines_by_entry.get(entry[0], [])
+            after = entries[-1][1]
+
+
+def _account_codes() -> dict[int, str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, code FROM ledger_account")
+        return dict(cursor.fetchall())
+
+
+def _as_date(value: Any) -> Any:
+    import datetime as dt
+
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def verify_cooperative(cooperative: Cooperative) -> CooperativeReport:
+    report = CooperativeReport(cooperative=cooperative.code)
+    breaches = report.breaches
+
+    missing = EXPECTED_TRIGGERS[connection.vendor] - installed_triggers()
+    if missing:
+        breaches.append(Breach("triggers", f"trigger hilang: {', '.join(sorted(missing))}"))
+
+    expected_number = 1
+    prev_hash = GENESIS_HASH
+    hashes_by_number: dict[int, str] = {}
+    sums: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    subledger_sums: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
+    control_ids = _control_account_ids(cooperative.pk)
+    codes = _account_codes()
+    for entry, lines in _entries_with_lines(cooperative.pk):
+        (_entry_id, number, day, description, source, reverses_number, maker_id,
+         approved_by_id, total, line_count, stored_prev, stored_hash) = entry
+        report.entries += 1
+        report.lines += len(lines)
+        if number != expected_number:
+            breaches.append(Breach("numbers", f"nomor {expected_number} hilang", expected_number))
+            expected_number = number
+        # One pass over the lines: sums, shape, tenant, date copy, and the account totals.
+        debit = credit = 0
+        one_sided, foreign, other_date = True, False, False
+        for line in lines:
+            line_debit, line_credit, account_id = line[3], line[4], line[8]
+            debit += line_debit
+            credit += line_credit
+            if line_debit < 0 or line_credit < 0 or (line_debit > 0) == (line_credit > 0):
+                one_sided = False
+            foreign = foreign or line[9] != cooperative.pk
+            # Lines carry a copy of the entry's date (as-of balances read it) in the same stored
+            # form; the hash covers only the entry's, so the copy is compared here.
+            other_date = other_date or line[10] != day
+            account_sums = sums[account_id]
+            account_sums[0] += line_debit
+            account_sums[1] += line_credit
+            if account_id in control_ids:
+                if not line[6]:
+                    breaches.append(Breach(
+                        "subledgers", f"jurnal #{number}: baris akun kontrol tanpa buku pembantu",
+                        number))
+                subledger = subledger_sums[(account_id, line[6])]
+                subledger[0] += line_debit
+                subledger[1] += line_credit
+        if not (debit == credit == total and len(lines) == line_count and one_sided):
+            breaches.append(Breach(
+                "balance",
+                f"jurnal #{number}: debit {debit}, kredit {credit}, total {total}, "
+                f"{len(lines)} baris dari {line_count}",
+                number,
+            ))
+        if foreign:
+            breaches.append(
+                Breach("balance", f"jurnal #{number}: baris milik koperasi lain", number))
+        if other_date:
+            breaches.append(
+                Breach("balance", f"jurnal #{number}: tanggal baris berbeda dari jurnal", number))
+        if stored_prev != prev_hash:
+            breaches.append(
+                Breach("chain", f"jurnal #{number}: prev_hash tidak menyambung", number))
+        recomputed = calculations.entry_hash(calculations.HashedEntry(
+            cooperative_code=cooperative.code, number=number, date=_as_date(day),
+            description=description, source=source, reverses_number=reverses_number,
+            maker_id=maker_id, approved_by_id=approved_by_id, total=total, prev_hash=stored_prev,
+            lines=[calculations.HashedLine(line[1], codes.get(line[2], "?"), line[3], line[4],
+                                           line[5], line[6], line[7]) for line in lines],
+        ))
+        if recomputed != stored_hash:
+            breaches.append(Breach("chain", f"jurnal #{number}: hash tidak cocok dengan isinya",
+                                   number))
+        prev_hash = stored_hash
+        hashes_by_number[number] = stored_hash
+        expected_number = number + 1
+
+    _check_head(cooperative, expected_number - 1, prev_hash, breaches)
+    _check_balances(cooperative, sums, breaches)
+    _check_subledgers(cooperative, control_ids, subledger_sums, sums, breaches)
+    report.checkpoints = _check_checkpoints(cooperative, hashes_by_number, breaches)
+    return report
+
+
+def _control_account_ids(cooperative_id: int) -> set[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM ledger_account WHERE cooperative_id = %s AND is_control",
+            [cooperative_id],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _check_head(
+    cooperative: Cooperative, last: int, last_hash: str, breaches: list[Breach]
+) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT last_number, last_hash FROM ledger_ledgerhead WHERE cooperative_id = %s",
+            [cooperative.pk],
+        )
+        row = cursor.fetchone()
+    if row is None or row[0] != last or row[1] != last_hash:
+        breaches.append(Breach("numbers", f"kepala rantai {row} tidak sama dengan jurnal #{last}"))
+
+
+def _check_balances(cooperative: Cooperative, sums: dict[int, list[int]],
+                    breaches: list[Breach]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT b.account_id, a.code, b.debit, b.credit FROM ledger_accountbalance b "
+            "JOIN ledger_account a ON a.id = b.account_id WHERE b.cooperative_id = %s",
+            [cooperative.pk],
+        )
+        stored = {row[0]: row for row in cursor.fetchall()}
+    for account_id, (debit, credit) in sums.items():
+        row = stored.get(account_id)
+        if row is None or (row[2], row[3]) != (debit, credit):
+            code = row[1] if row else account_id
+            breaches.append(Breach(
+                "balances",
+                f"saldo akun {code} ({row[2] if row else '-'}/{row[3] if row else '-'}) "
+                f"tidak sama dengan jumlah barisnya ({debit}/{credit})",
+            ))
+    for account_id, row in stored.items():
+        if account_id not in sums and (row[2] or row[3]):
+            breaches.append(Breach("balances", f"saldo akun {row[1]} ada tanpa baris jurnal"))
+
+
+def _check_subledgers(cooperative: Cooperative, control_ids: set[int],
+                      subledger_sums: dict[tuple[int, str], list[int]],
+                      sums: dict[int, list[int]], breaches: list[Breach]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT account_id, ref, debit, credit FROM ledger_subledgerbalance "
+            "WHERE cooperative_id = %s",
+            [cooperative.pk],
+        )
+        stored = {(row[0], row[1]): (row[2], row[3]) for row in cursor.fetchall()}
+    for key, (debit, credit) in subledger_sums.items():
+        if stored.get(key) != (debit, credit):
+            breaches.append(Breach(
+                "subledgers", f"buku pembantu {key[1]} tidak sama dengan jumlah barisnya"))
+    for account_id in control_ids:
+        total = [0, 0]
+        for (sub_account, _ref), (debit, credit) in stored.items():
+            if sub_account == account_id:
+                total[0] += debit
+                total[1] += credit
+        if total != sums.get(account_id, [0, 0]):
+            breaches.append(Breach(
+                "subledgers", f"buku pembantu akun kontrol {account_id} tidak sama dengan akunnya"))
+
+
+def _check_checkpoints(cooperative: Cooperative, hashes: dict[int, str],
+                       breaches: list[Breach]) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT date, first_number, last_number, entry_count, chain_head, merkle_root "
+            "FROM ledger_checkpoint WHERE cooperative_id = %s ORDER BY date",
+            [cooperative.pk],
+        )
+        rows = cursor.fetchall()
+    expected_first = 1
+    for day, first, last, count, head, root in rows:
+        covered = [hashes.get(n) for n in range(first, last + 1)]
+        problems = []
+        if first != expected_first:
+            problems.append("rentang tidak menyambung")
+        if count != last - first + 1 or any(h is None for h in covered):
+            problems.append("jumlah jurnal tidak cocok")
+        expected_head = hashes.get(last, GENESIS_HASH) if last else GENESIS_HASH
+        if head != expected_head:
+            problems.append("kepala rantai berbeda")
+        if root != calculations.merkle_root([h for h in covered if h]):
+            problems.append("akar Merkle berbeda")
+        if problems:
+            breaches.append(Breach(
+                "checkpoints", f"checkpoint {day}: {', '.join(problems)}",
+                first if first <= last else None,
+            ))
+        expected_first = last + 1
+    return len(rows)
