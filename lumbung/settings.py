@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "lumbung.tenancy",
     "lumbung.audit",
     "lumbung.ledger",
+    "lumbung.members",
     "lumbung.batch",
     "lumbung.demo",
     "lumbung.web",

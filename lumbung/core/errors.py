@@ -119,6 +119,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Permintaan ini sudah diproses.",
         "This request has already been decided.",
     ),
+    "MEMBER_NIK_INVALID": (
+        "NIK {nik} tidak valid: {reason}.",
+        "NIK {nik} is not valid: {reason}.",
+    ),
+    "MEMBER_NIK_TAKEN": (
+        "NIK {nik} sudah terdaftar di koperasi ini.",
+        "NIK {nik} is already registered with this cooperative.",
+    ),
     "BAD_INPUT": ("Isian tidak valid: {detail}", "Invalid input: {detail}"),
     "BAD_AMOUNT": (
         "Jumlah uang tidak valid: {value}. Contoh: 1.250.000 atau 1.250.000,50",
