@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-
-
-class DemoConfig(AppConfig):
-    name = "lumbung.demo"
-    label = "demo"
-    verbose_name = "Data demo"

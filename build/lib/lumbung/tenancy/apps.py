@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-
-
-class TenancyConfig(AppConfig):
-    name = "lumbung.tenancy"
-    label = "tenancy"
-    verbose_name = "Tenansi dan pengguna"
