@@ -10,7 +10,12 @@ from django.utils import timezone
 
 from lumbung.batch.services import eod_run
 from lumbung.core.money import SEN_PER_RUPIAH
-from lumbung.ledger.services import LineSpec, journal_entry_post, manual_entry_submit
+from lumbung.ledger.services import (
+    LineSpec,
+    journal_entry_post,
+    journal_entry_reverse,
+    manual_entry_submit,
+)
 from lumbung.tenancy.models import Cooperative, CooperativeRole, OfficeRole, User
 from lumbung.tenancy.services import (
     cooperative_register,
@@ -176,8 +181,6 @@ def _build_history(cooperative: Cooperative, staff: dict[str, User], rng: random
         idempotency_key="demo:today:rent",
         acting_user=accountant,
     )
-    from lumbung.ledger.services import journal_entry_reverse
-
     journal_entry_reverse(entry=mistake, idempotency_key="demo:today:rent:reversal",
                           acting_user=accountant)
     manual_entry_submit(

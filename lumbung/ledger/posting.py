@@ -24,6 +24,8 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from lumbung.core.dates import as_date
+
 
 @dataclass(frozen=True)
 class HeadState:
@@ -47,10 +49,6 @@ class AccountRow:
 def _sql(statement: str, vendor: str) -> str:
     """Our statements use %s placeholders; sqlite3 wants ?."""
     return statement.replace("%s", "?") if vendor == "sqlite" else statement
-
-
-def _date(value: Any) -> dt.date:
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 CLOSED_THROUGH = (
@@ -109,13 +107,14 @@ class LedgerWriter:
             [cooperative_id, cooperative_id],
         )
         number, last_hash, business_date, closed = self.cursor.fetchone()
-        return HeadState(number, last_hash, _date(business_date), _date(closed) if closed else None)
+        closed_through = as_date(closed) if closed else None
+        return HeadState(number, last_hash, as_date(business_date), closed_through)
 
     def closed_through(self, cooperative_id: int) -> dt.date | None:
         """End of the latest closed period (no lock), for checks before a request is queued."""
         self._execute(f"SELECT {CLOSED_THROUGH}", [cooperative_id])
         value = self.cursor.fetchone()[0]
-        return _date(value) if value else None
+        return as_date(value) if value else None
 
     def entry_id_for_key(self, cooperative_id: int, key: str) -> int | None:
         self._execute(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Max, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 
 from lumbung.ledger.calculations import net_balance
 from lumbung.ledger.models import Account, AccountBalance, JournalEntry, JournalLine
@@ -103,7 +103,3 @@ def journal_entry(*, cooperative: Cooperative, number: int) -> JournalEntry | No
         .select_related("maker", "approved_by", "reverses", "reversed_by", "cooperative")
         .first()
     )
-
-
-def last_posting_date(*, cooperative: Cooperative) -> dt.date | None:
-    return JournalEntry.objects.filter(cooperative=cooperative).aggregate(Max("date"))["date__max"]

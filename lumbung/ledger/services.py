@@ -16,7 +16,7 @@ The statements themselves are in posting.py; the database re-checks the rules (s
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -870,8 +870,3 @@ def approval_decide(
             data={"amount": request.amount, "reason": reason},
         )
     return request
-
-
-def lines_from_pairs(pairs: Iterable[tuple[str, int, int]]) -> list[LineSpec]:
-    """Shorthand for tests, demo and benchmarks: (account, debit, credit) triples."""
-    return [LineSpec(account=a, debit=d, credit=c) for a, d, c in pairs]

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db import connection
 
+from lumbung.core.dates import as_date
 from lumbung.ledger import calculations
 from lumbung.ledger.models import GENESIS_HASH
 from lumbung.ledger.sql import EXPECTED_TRIGGERS
@@ -118,16 +119,13 @@ def _entries_with_lines(cooperative_id: int) -> EntryRows:
             after = entries[-1][1]
 
 
-def _account_codes() -> dict[int, str]:
+def _account_codes(cooperative_id: int) -> dict[int, str]:
+    """Codes of the cooperative's accounts; a line pointing elsewhere hashes as "?" and fails."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id, code FROM ledger_account")
+        cursor.execute(
+            "SELECT id, code FROM ledger_account WHERE cooperative_id = %s", [cooperative_id]
+        )
         return dict(cursor.fetchall())
-
-
-def _as_date(value: Any) -> Any:
-    import datetime as dt
-
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def verify_cooperative(cooperative: Cooperative) -> CooperativeReport:
@@ -144,7 +142,7 @@ def verify_cooperative(cooperative: Cooperative) -> CooperativeReport:
     sums: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     subledger_sums: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
     control_ids = _control_account_ids(cooperative.pk)
-    codes = _account_codes()
+    codes = _account_codes(cooperative.pk)
     for entry, lines in _entries_with_lines(cooperative.pk):
         (_entry_id, number, day, description, source, reverses_number, maker_id,
          approved_by_id, total, line_count, stored_prev, stored_hash) = entry
@@ -194,7 +192,7 @@ def verify_cooperative(cooperative: Cooperative) -> CooperativeReport:
             breaches.append(
                 Breach("chain", f"jurnal #{number}: prev_hash tidak menyambung", number))
         recomputed = calculations.entry_hash(calculations.HashedEntry(
-            cooperative_code=cooperative.code, number=number, date=_as_date(day),
+            cooperative_code=cooperative.code, number=number, date=as_date(day),
             description=description, source=source, reverses_number=reverses_number,
             maker_id=maker_id, approved_by_id=approved_by_id, total=total, prev_hash=stored_prev,
             lines=[calculations.HashedLine(line[1], codes.get(line[2], "?"), line[3], line[4],
@@ -273,13 +271,13 @@ def _check_subledgers(cooperative: Cooperative, control_ids: set[int],
         if stored.get(key) != (debit, credit):
             breaches.append(Breach(
                 "subledgers", f"buku pembantu {key[1]} tidak sama dengan jumlah barisnya"))
+    # One pass over the stored sub-ledgers (there may be one per savings account and loan).
+    per_control: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for (account_id, _ref), (debit, credit) in stored.items():
+        per_control[account_id][0] += debit
+        per_control[account_id][1] += credit
     for account_id in control_ids:
-        total = [0, 0]
-        for (sub_account, _ref), (debit, credit) in stored.items():
-            if sub_account == account_id:
-                total[0] += debit
-                total[1] += credit
-        if total != sums.get(account_id, [0, 0]):
+        if per_control.get(account_id, [0, 0]) != sums.get(account_id, [0, 0]):
             breaches.append(Breach(
                 "subledgers", f"buku pembantu akun kontrol {account_id} tidak sama dengan akunnya"))
 

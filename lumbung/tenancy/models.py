@@ -158,7 +158,7 @@ class RoleLimit(models.Model):
 
 
 class LoginFailure(models.Model):
-    """One failed login, kept for throttling and for the audit of break-in attempts."""
+    """One failed login: throttling state, cleared for the username by a successful login."""
 
     username = models.CharField(max_length=150, db_index=True)
     ip_address = models.GenericIPAddressField(null=True, db_index=True)
