@@ -8,7 +8,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 export LUMBUNG_VAR_DIR ?= $(CURDIR)/var
 PG_URL ?= $(or $(TEST_DATABASE_URL),postgres://postgres@127.0.0.1:5432/lumbung)
 
-.PHONY: run install test test-sqlite test-postgres lint bench system-deps clean
+.PHONY: run install test test-sqlite test-postgres lint bench system-deps runtime-deps clean
 
 run: install
 	@$(BIN)/lumbung demo --if-empty
@@ -19,6 +19,7 @@ run: install
 	@DEBUG=$${DEBUG:-true} SECURE_COOKIES=$${SECURE_COOKIES:-false} $(BIN)/lumbung serve --host 127.0.0.1 --port 8000
 
 $(STAMP): pyproject.toml
+	@$(MAKE) --no-print-directory runtime-deps
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/pip install --quiet --upgrade pip
 	@$(BIN)/pip install --quiet -e .
@@ -32,6 +33,15 @@ install: $(STAMP)
 $(DEV_STAMP): $(STAMP)
 	@$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $(DEV_STAMP)
+
+# What WeasyPrint needs to print receipts and statements (Pango and a font). Installed from
+# Debian's packages when missing.
+runtime-deps:
+	@if ! ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || ! fc-list 2>/dev/null | grep -qi dejavu; then \
+	  echo "Memasang paket sistem: libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-dejavu-core >/dev/null; \
+	fi
 
 # System tools the tests use: Chromium for browser tests, hledger as an outside oracle,
 # poppler for PDF rendering. Installed from Debian's packages when missing.

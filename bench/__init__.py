@@ -27,7 +27,7 @@ OUT_DIR = ROOT / "bench" / "out"
 DB_DIR = OUT_DIR / "db"
 VAR_DIR = OUT_DIR / "var"
 PG_SERVER = os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432")
-PG_PREFIX = "lumbung_bench"
+PG_PREFIX = os.environ.get("BENCH_PG_PREFIX", "lumbung_bench")
 ENGINES = ("sqlite", "postgresql")
 
 # The business date every benchmark cooperative is on.

@@ -1,6 +1,8 @@
 """Every refusal has a stable code and a message in Bahasa Indonesia (English available).
 
-Messages are defined once, here. Tests assert on `code`; screens and the API show `message`.
+Each code is defined once: the foundation's codes here, each domain app's in its own
+`errors.py` through `define_messages` (loaded when Django starts, see core/apps.py). Tests assert
+on `code`; screens and the API show `message`.
 """
 
 from __future__ import annotations
@@ -119,14 +121,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Permintaan ini sudah diproses.",
         "This request has already been decided.",
     ),
-    "MEMBER_NIK_INVALID": (
-        "NIK {nik} tidak valid: {reason}.",
-        "NIK {nik} is not valid: {reason}.",
-    ),
-    "MEMBER_NIK_TAKEN": (
-        "NIK {nik} sudah terdaftar di koperasi ini.",
-        "NIK {nik} is already registered with this cooperative.",
-    ),
     "BAD_INPUT": ("Isian tidak valid: {detail}", "Invalid input: {detail}"),
     "BAD_AMOUNT": (
         "Jumlah uang tidak valid: {value}. Contoh: 1.250.000 atau 1.250.000,50",
@@ -145,6 +139,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Step {step} failed for {cooperative} on {date}: {detail}",
     ),
 }
+
+
+def define_messages(messages: dict[str, tuple[str, str]]) -> None:
+    """Add an app's codes; a code defined twice is a programming error."""
+    taken = MESSAGES.keys() & messages.keys()
+    if taken:
+        raise KeyError(f"error codes defined twice: {sorted(taken)}")
+    MESSAGES.update(messages)
 
 
 class LumbungError(Exception):

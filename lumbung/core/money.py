@@ -59,3 +59,20 @@ def sen_to_decimal_rupiah(sen: int) -> str:
     sign = "-" if sen < 0 else ""
     rupiah, rest = divmod(abs(sen), SEN_PER_RUPIAH)
     return f"{sign}{rupiah}.{rest:02d}"
+
+
+def amount_in_words(sen: int, language: str = "id") -> str:
+    """The amount as a receipt spells it: "satu juta dua ratus ribu rupiah lima puluh sen".
+
+    num2words handles Indonesian numerals (seribu, seratus, sebelas) correctly; the currency
+    words are ours so the sen part reads the way Indonesian receipts write it.
+    """
+    from num2words import num2words
+
+    lang = "en" if language.startswith("en") else "id"
+    sign = "minus " if sen < 0 else ""
+    rupiah, rest = divmod(abs(sen), SEN_PER_RUPIAH)
+    words = f"{sign}{num2words(rupiah, lang=lang)} rupiah"
+    if rest:
+        words += f" {num2words(rest, lang=lang)} sen"
+    return words

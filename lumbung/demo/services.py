@@ -1,4 +1,9 @@
-"""The demo city (Kota Pekalongan), built only through the services, deterministic for a seed."""
+"""The demo city (Kota Pekalongan), built only through the services, deterministic for a seed.
+
+For each cooperative: register it and its staff, then live through HISTORY_DAYS business days
+(each domain's part of a day, then end of day), then today's open work. Each domain's part is
+in its own module here (ledger.py, ...), called in the order below.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +14,9 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from lumbung.batch.services import eod_run
-from lumbung.core.money import SEN_PER_RUPIAH
-from lumbung.ledger.services import (
-    LineSpec,
-    journal_entry_post,
-    journal_entry_reverse,
-    manual_entry_submit,
-)
-from lumbung.tenancy.models import Cooperative, CooperativeRole, OfficeRole, User
+from lumbung.demo import ledger
+from lumbung.demo.context import DemoCooperative
+from lumbung.tenancy.models import CooperativeRole, OfficeRole, User
 from lumbung.tenancy.services import (
     cooperative_register,
     office_register,
@@ -38,27 +38,11 @@ NAMED_COOPERATIVES = [
 ]
 KECAMATAN = ["Pekalongan Barat", "Pekalongan Timur", "Pekalongan Utara", "Pekalongan Selatan"]
 KELURAHAN = ["Kergon", "Poncol", "Medono", "Bendan", "Kraton Lor", "Sapuro", "Kauman", "Klego"]
-# account to debit, account to credit, description, smallest and largest amount in Rupiah
-DAILY_ACTIVITY = [
-    ("5306", "1101", "Bayar listrik, air dan telepon", 150_000, 900_000),
-    ("5304", "1101", "Beli perlengkapan kantor", 50_000, 400_000),
-    ("5311", "1101", "Transport petugas lapangan", 25_000, 150_000),
-    ("1101", "1102", "Ambil kas dari bank", 2_000_000, 10_000_000),
-    ("1102", "1101", "Setor kas ke bank", 1_000_000, 8_000_000),
-    ("1102", "4902", "Jasa giro / bonus giro bank", 20_000, 120_000),
-]
-
-
 @dataclass
 class DemoLogin:
     username: str
     role: str
     where: str
-
-
-def _rupiah(rng: random.Random, low: int, high: int) -> int:
-    """A round amount (to Rp1.000) between low and high Rupiah, in sen."""
-    return rng.randint(low // 1000, high // 1000) * 1000 * SEN_PER_RUPIAH
 
 
 def _cooperative_rows(count: int, rng: random.Random) -> list[tuple[str, ...]]:
@@ -122,71 +106,14 @@ def demo_build(*, cooperatives: int = 5, seed: int = 2026, today: dt.date | None
             staff[label] = user
             if index <= 3 or cooperatives <= 5:
                 logins.append(DemoLogin(username, str(role.label), name))
-        _build_history(cooperative, staff, rng, today)
+        _build_history(DemoCooperative(cooperative=cooperative, staff=staff, rng=rng, today=today))
     return logins
 
 
-def _build_history(cooperative: Cooperative, staff: dict[str, User], rng: random.Random,
-                   today: dt.date) -> None:
-    accountant = staff["akuntan"]
-    capital = _rupiah(rng, 150_000_000, 600_000_000)
-    bank_loan = _rupiah(rng, 50_000_000, 200_000_000)
-    equipment = _rupiah(rng, 20_000_000, 80_000_000)
-    cash = capital // 10
-    journal_entry_post(
-        cooperative=cooperative,
-        description="Saldo awal pembukaan buku",
-        lines=[
-            LineSpec("1101", debit=cash),
-            LineSpec("1102", debit=capital + bank_loan - cash - equipment),
-            LineSpec("1304", debit=equipment),
-            LineSpec("3103", credit=capital // 2),
-            LineSpec("3201", credit=capital - capital // 2),
-            LineSpec("2201", credit=bank_loan),
-        ],
-        source="demo",
-        idempotency_key="demo:opening",
-        acting_user=accountant,
-    )
-    while cooperative.business_date < today:
-        for n in range(rng.randint(1, 4)):
-            debit, credit, description, low, high = rng.choice(DAILY_ACTIVITY)
-            amount = _rupiah(rng, low, high)
-            journal_entry_post(
-                cooperative=cooperative,
-                description=description,
-                lines=[LineSpec(debit, debit=amount), LineSpec(credit, credit=amount)],
-                source="demo",
-                idempotency_key=f"demo:{cooperative.business_date}:{n}",
-                acting_user=accountant,
-            )
-        if cooperative.business_date.day == 25:
-            salaries = _rupiah(rng, 8_000_000, 20_000_000)
-            journal_entry_post(
-                cooperative=cooperative,
-                description="Gaji karyawan bulan ini",
-                lines=[LineSpec("5303", debit=salaries), LineSpec("1102", credit=salaries)],
-                source="demo",
-                idempotency_key=f"demo:{cooperative.business_date}:gaji",
-                acting_user=accountant,
-            )
+def _build_history(demo: DemoCooperative) -> None:
+    cooperative = demo.cooperative
+    ledger.opening(demo)
+    while cooperative.business_date < demo.today:
+        ledger.office_day(demo)
         eod_run(cooperatives=[cooperative], until=cooperative.business_date, acting_user=None)
-    # Today: one entry in the books, and one above the accountant's limit waiting for the manager.
-    mistake = journal_entry_post(
-        cooperative=cooperative,
-        description="Bayar sewa kantor (salah akun)",
-        lines=[LineSpec("5314", debit=2_500_000 * SEN_PER_RUPIAH),
-               LineSpec("1101", credit=2_500_000 * SEN_PER_RUPIAH)],
-        source="demo",
-        idempotency_key="demo:today:rent",
-        acting_user=accountant,
-    )
-    journal_entry_reverse(entry=mistake, idempotency_key="demo:today:rent:reversal",
-                          acting_user=accountant)
-    manual_entry_submit(
-        cooperative=cooperative,
-        description="Pembelian kendaraan operasional",
-        lines=[LineSpec("1303", debit=45_000_000 * SEN_PER_RUPIAH),
-               LineSpec("1102", credit=45_000_000 * SEN_PER_RUPIAH)],
-        acting_user=accountant,
-    )
+    ledger.today(demo)

@@ -8,9 +8,7 @@ Text is Indonesian unless the user chose English (lumbung.web.middleware picks t
 from __future__ import annotations
 
 import csv
-import functools
 import uuid
-from collections.abc import Callable
 from typing import Any, cast
 
 from django.contrib import messages
@@ -27,7 +25,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from lumbung.audit.services import audit_record
 from lumbung.core.errors import LumbungError
 from lumbung.core.money import sen_to_decimal_rupiah
 from lumbung.core.spreadsheet import safe_cell
@@ -50,76 +47,15 @@ from lumbung.tenancy.access import (
     BACKDATE_ROLES,
     BOOKKEEPING_ROLES,
     CooperativeAccess,
-    cooperative_access,
     cooperatives_for_user,
     offices_for_user,
 )
 from lumbung.tenancy.models import CooperativeRole, CooperativeStaff, User
 from lumbung.web.forms import AccountForm, ManualEntryForm, parse_date
 from lumbung.web.presenters import approval_rows, chart_rows
+from lumbung.web.screens import cooperative_screen, flash_error, refusal, render_screen
 
 JOURNAL_PAGE_SIZE = 25
-CooperativeView = Callable[..., HttpResponse]
-
-
-def _refusal(request: HttpRequest, error: LumbungError, status: int = 403) -> HttpResponse:
-    return render(request, "web/refused.html", {"error": error}, status=status)
-
-
-def cooperative_screen(
-    screen: str = "", *, write: frozenset[str] | None = None
-) -> Callable[[CooperativeView], Callable[..., HttpResponse]]:
-    """Resolve /k/<code>/ into a CooperativeAccess for the view.
-
-    A read (`screen`) by Dinas staff writes a "supervision.read.<screen>" audit row; a write
-    (`write`, the roles allowed) is refused with PERMISSION_DENIED (403) for anyone without
-    one of those roles, Dinas staff included, before the view runs.
-    """
-
-    def decorate(view: CooperativeView) -> Callable[..., HttpResponse]:
-        @functools.wraps(view)
-        @login_required
-        def wrapper(request: HttpRequest, code: str, **kwargs: Any) -> HttpResponse:
-            access = cooperative_access(request.user, code)
-            try:
-                if write is not None:
-                    access.require(write)
-            except LumbungError as error:
-                return _refusal(request, error)
-            if access.supervisor and write is None:
-                cooperative = access.cooperative
-                audit_record(
-                    action=f"supervision.read.{screen}",
-                    acting_user=request.user,
-                    cooperative=cooperative,
-                    office=cooperative.office,
-                    data={"path": request.get_full_path()[:300]},
-                )
-            return view(request, access, **kwargs)
-
-        return wrapper
-
-    return decorate
-
-
-def _render(
-    request: HttpRequest,
-    access: CooperativeAccess,
-    template: str,
-    context: dict[str, Any],
-    status: int = 200,
-) -> HttpResponse:
-    context.update(
-        access=access,
-        cooperative=access.cooperative,
-        can_book=access.has_any(BOOKKEEPING_ROLES),
-        can_approve=access.has_any(APPROVER_ROLES),
-    )
-    return render(request, template, context, status=status)
-
-
-def _flash_error(request: HttpRequest, error: LumbungError) -> None:
-    messages.error(request, f"{error.message} ({error.code})")
 
 
 # ---------------------------------------------------------------- login, home
@@ -208,7 +144,7 @@ def _chart_page(
 ) -> HttpResponse:
     rows = chart_rows(accounts_with_balances(cooperative=access.cooperative))
     headings = [row.account for row in rows if row.account.is_heading]
-    return _render(
+    return render_screen(
         request,
         access,
         "web/accounts.html",
@@ -270,7 +206,7 @@ def journal_list(request: HttpRequest, access: CooperativeAccess) -> HttpRespons
     if end:
         entries = entries.filter(date__lte=end)
     page = Paginator(entries, JOURNAL_PAGE_SIZE).get_page(request.GET.get("hal"))
-    return _render(
+    return render_screen(
         request,
         access,
         "web/journal_list.html",
@@ -291,7 +227,7 @@ def journal_detail(request: HttpRequest, access: CooperativeAccess, number: int)
     lines = list(entry.lines.select_related("account").order_by("line_no"))
     # A reverse one-to-one that is absent raises a DoesNotExist that is also an AttributeError.
     reversal = getattr(entry, "reversed_by", None)
-    return _render(
+    return render_screen(
         request,
         access,
         "web/journal_detail.html",
@@ -313,7 +249,7 @@ def journal_reverse(request: HttpRequest, access: CooperativeAccess, number: int
     try:
         reversal = reversal_submit(entry=entry, acting_user=request.user)
     except LumbungError as error:
-        _flash_error(request, error)
+        flash_error(request, error)
         return redirect("journal_detail", code=access.cooperative.code, number=number)
     if isinstance(reversal, ApprovalRequest):
         messages.info(
@@ -380,7 +316,7 @@ def entry_new(request: HttpRequest, access: CooperativeAccess) -> HttpResponse:
                 )
                 return redirect("approvals", code=cooperative.code)
     total_debit, total_credit = form.totals()
-    return _render(
+    return render_screen(
         request,
         access,
         "web/entry_new.html",
@@ -416,7 +352,7 @@ def approvals(request: HttpRequest, access: CooperativeAccess) -> HttpResponse:
             "code", "name"
         )
     )
-    return _render(
+    return render_screen(
         request,
         access,
         "web/approvals.html",
@@ -432,7 +368,7 @@ def approval_decide_view(request: HttpRequest, access: CooperativeAccess, pk: in
         raise Http404
     decision = request.POST.get("decision")
     if decision not in {"approve", "reject"}:
-        return _refusal(request, LumbungError("BAD_INPUT", detail="keputusan tidak dikenal"),
+        return refusal(request, LumbungError("BAD_INPUT", detail="keputusan tidak dikenal"),
                         status=400)
     approve = decision == "approve"
     try:
@@ -443,7 +379,7 @@ def approval_decide_view(request: HttpRequest, access: CooperativeAccess, pk: in
             acting_user=request.user,
         )
     except LumbungError as error:
-        _flash_error(request, error)
+        flash_error(request, error)
         return redirect("approvals", code=access.cooperative.code)
     if decided.entry is not None:
         number = decided.entry.number
@@ -471,7 +407,7 @@ def _as_of(request: HttpRequest, access: CooperativeAccess) -> tuple[Any, Lumbun
 def trial_balance_view(request: HttpRequest, access: CooperativeAccess) -> HttpResponse:
     as_of, error = _as_of(request, access)
     balance = trial_balance(cooperative=access.cooperative, as_of=as_of)
-    return _render(
+    return render_screen(
         request,
         access,
         "web/trial_balance.html",
@@ -493,7 +429,7 @@ def trial_balance_csv(request: HttpRequest, access: CooperativeAccess) -> HttpRe
     """
     as_of, error = _as_of(request, access)
     if error is not None:
-        return _refusal(request, error, status=400)
+        return refusal(request, error, status=400)
     balance = trial_balance(cooperative=access.cooperative, as_of=as_of)
     filename = f"neraca-saldo-{access.cooperative.code}-{as_of.isoformat()}.csv"
     response = HttpResponse(content_type="text/csv; charset=utf-8")

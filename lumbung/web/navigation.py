@@ -1,0 +1,37 @@
+"""The cooperative menu (tabs under the header), one line per screen, filtered by role.
+
+Each domain app adds its tabs here, in the order a user meets them during a working day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from lumbung.tenancy.access import BOOKKEEPING_ROLES, CooperativeAccess
+
+
+@dataclass(frozen=True)
+class Tab:
+    url_name: str
+    label: str | Promise
+    # Other URL names under which this tab shows as the current one.
+    also_current: frozenset[str] = frozenset()
+    # Only people holding one of these roles see the tab; None: everyone who may open the
+    # cooperative, Dinas staff included (read-only).
+    roles: frozenset[str] | None = None
+
+
+TABS: list[Tab] = [
+    Tab("accounts", _("Bagan akun")),
+    Tab("journal_list", _("Jurnal"), also_current=frozenset({"journal_detail"})),
+    Tab("entry_new", _("Jurnal manual"), roles=BOOKKEEPING_ROLES),
+    Tab("approvals", _("Persetujuan")),
+    Tab("trial_balance", _("Neraca saldo")),
+]
+
+
+def tabs_for(access: CooperativeAccess) -> list[Tab]:
+    return [tab for tab in TABS if tab.roles is None or access.has_any(tab.roles)]
