@@ -142,7 +142,8 @@ LUMBUNG_LOGIN_WINDOW_SECONDS = 15 * 60
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Each app keeps its own locale/ (docs/pengembang.md §3); Django finds them by itself.
+LOCALE_PATHS: list[str] = []
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
