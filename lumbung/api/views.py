@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
-from lumbung.api import ledger
+from lumbung.api import ledger, loans, portal, reports, savings, teller
 from lumbung.core.errors import LumbungError
 
 api = NinjaAPI(
@@ -40,3 +40,8 @@ def _not_found(request: HttpRequest, exc: Http404) -> Any:
 
 
 api.add_router("", ledger.router)
+api.add_router("", savings.router)
+api.add_router("", teller.router)
+api.add_router("", loans.router)
+api.add_router("", reports.router)
+api.add_router("", portal.router)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from lumbung.batch.services import eod_run
-from lumbung.demo import ledger
+from lumbung.demo import ledger, loans, portal, reports, savings, supervision, teller
 from lumbung.demo.context import DemoCooperative
 from lumbung.tenancy.models import CooperativeRole, OfficeRole, User
 from lumbung.tenancy.services import (
@@ -107,13 +107,25 @@ def demo_build(*, cooperatives: int = 5, seed: int = 2026, today: dt.date | None
             if index <= 3 or cooperatives <= 5:
                 logins.append(DemoLogin(username, str(role.label), name))
         _build_history(DemoCooperative(cooperative=cooperative, staff=staff, rng=rng, today=today))
+    supervision.build(office=office, rng=rng, today=today)
     return logins
 
 
 def _build_history(demo: DemoCooperative) -> None:
     cooperative = demo.cooperative
     ledger.opening(demo)
+    savings.opening(demo)
+    teller.opening(demo)
+    loans.opening(demo)
     while cooperative.business_date < demo.today:
         ledger.office_day(demo)
+        savings.day(demo)
+        teller.day(demo)
+        loans.day(demo)
         eod_run(cooperatives=[cooperative], until=cooperative.business_date, acting_user=None)
     ledger.today(demo)
+    savings.today(demo)
+    teller.today(demo)
+    loans.today(demo)
+    reports.today(demo)
+    portal.today(demo)

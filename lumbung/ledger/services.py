@@ -89,37 +89,86 @@ def _normal_balance(account_type: str, contra: bool) -> str:
     return NormalBalance.DEBIT if debit_normal else NormalBalance.CREDIT
 
 
-def chart_of_accounts_create(*, cooperative: Cooperative, acting_user: Any) -> list[Account]:
-    """Create a newly registered cooperative's chart from its template, with zero balances."""
+TemplateRow = tuple[str, str, dict[str, Any]]  # code, name, options
+
+
+def _template_rows(cooperative: Cooperative) -> tuple[str, list[TemplateRow]]:
     template = coa_template(coa_template_name(cooperative))
-    created: dict[str, Account] = {}
-    for row in template["accounts"]:
-        code, name = str(row[0]), str(row[1])
-        options = row[2] if len(row) > 2 else {}
-        parent_code = max((c for c in created if code.startswith(c)), key=len, default=None)
+    rows = [(str(r[0]), str(r[1]), r[2] if len(r) > 2 else {}) for r in template["accounts"]]
+    return template["version"], rows
+
+
+def _accounts_from_template(
+    cooperative: Cooperative, existing: dict[str, Account]
+) -> list[Account]:
+    """Create the template's accounts that `existing` (code → account) lacks; return the new."""
+    _version, rows = _template_rows(cooperative)
+    accounts = dict(existing)
+    new: list[Account] = []
+    for code, name, options in rows:
+        if code in accounts:
+            continue
+        parent_code = max(
+            (c for c in accounts if code.startswith(c) and c != code), key=len, default=None
+        )
         account_type = TYPE_BY_FIRST_DIGIT[code[0]]
-        created[code] = Account.objects.create(
+        accounts[code] = Account.objects.create(
             cooperative=cooperative,
             code=code,
             name=name,
             type=account_type,
             normal_balance=_normal_balance(account_type, options.get("contra", False)),
-            parent=created[parent_code] if parent_code else None,
+            parent=accounts[parent_code] if parent_code else None,
             is_heading=len(code) <= 2,
             is_control=options.get("control", False),
             purpose=options.get("purpose", ""),
         )
+        new.append(accounts[code])
     AccountBalance.objects.bulk_create(
-        AccountBalance(account=account, cooperative=cooperative) for account in created.values()
+        AccountBalance(account=account, cooperative=cooperative) for account in new
     )
+    return new
+
+
+def chart_of_accounts_create(*, cooperative: Cooperative, acting_user: Any) -> list[Account]:
+    """Create a newly registered cooperative's chart from its template, with zero balances."""
+    created = _accounts_from_template(cooperative, {})
     LedgerHead.objects.get_or_create(cooperative=cooperative)
     audit_record(
         action="ledger.chart.created",
         acting_user=acting_user,
         cooperative=cooperative,
-        data={"template": template["version"], "accounts": len(created)},
+        data={"template": _template_rows(cooperative)[0], "accounts": len(created)},
     )
-    return list(created.values())
+    return created
+
+
+def chart_of_accounts_sync(*, cooperative: Cooperative, acting_user: Any) -> list[str]:
+    """Bring an existing chart up to its template's newest version: add the accounts it lacks and
+    give purposes to accounts that have none (never renames, never moves a balance). Returns the
+    codes touched; runs after every `migrate`, so a new release's accounts reach old books."""
+    version, rows = _template_rows(cooperative)
+    with transaction.atomic():
+        existing = {a.code: a for a in Account.objects.filter(cooperative=cooperative)}
+        touched = [account.code for account in _accounts_from_template(cooperative, existing)]
+        used = {a.purpose for a in existing.values() if a.purpose}
+        for code, _name, options in rows:
+            account = existing.get(code)
+            purpose = options.get("purpose", "")
+            if account is None or account.purpose or not purpose or purpose in used:
+                continue
+            account.purpose = purpose
+            account.is_control = account.is_control or options.get("control", False)
+            account.save(update_fields=["purpose", "is_control"])
+            touched.append(code)
+        if touched:
+            audit_record(
+                action="ledger.chart.synced",
+                acting_user=acting_user,
+                cooperative=cooperative,
+                data={"template": version, "accounts": touched},
+            )
+    return touched
 
 
 def account_create(

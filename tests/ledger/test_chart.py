@@ -97,3 +97,24 @@ def test_it_deletes_only_unused_accounts(city):
             account_delete(account=account, acting_user=None)
         assert caught.value.code == "LEDGER_ACCOUNT_IN_USE"
         assert Account.objects.filter(pk=account.pk).exists()
+
+
+def test_sync_brings_an_older_chart_up_to_its_template(city):
+    from lumbung.ledger.services import chart_of_accounts_sync
+
+    coop = city.coop_a
+    # An older release: no teller drawer account, and the SHU payable without its purpose.
+    AccountBalance.objects.filter(account__cooperative=coop, account__code="1109").delete()
+    Account.objects.filter(cooperative=coop, code="1109").delete()
+    Account.objects.filter(cooperative=coop, code="2116").update(purpose="", is_control=False)
+
+    touched = chart_of_accounts_sync(cooperative=coop, acting_user=None)
+
+    assert sorted(touched) == ["1109", "2116"]
+    drawer = Account.objects.get(cooperative=coop, code="1109")
+    assert (drawer.purpose, drawer.is_control, drawer.parent.code) == ("cash_drawers", True, "11")
+    assert AccountBalance.objects.filter(account=drawer).count() == 1
+    assert Account.objects.get(cooperative=coop, code="2116").purpose == "shu_payable"
+    assert AuditEvent.objects.filter(action="ledger.chart.synced").count() == 1
+    assert chart_of_accounts_sync(cooperative=coop, acting_user=None) == []
+    assert _codes(coop) == sorted(str(row[0]) for row in coa_template("ksp")["accounts"])

@@ -1,0 +1,5 @@
+"""API v1: loans."""
+
+from ninja import Router
+
+router = Router(tags=["loans"])

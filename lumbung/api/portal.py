@@ -1,0 +1,5 @@
+"""API v1: portal."""
+
+from ninja import Router
+
+router = Router(tags=["portal"])

@@ -1,0 +1,5 @@
+"""API v1: savings."""
+
+from ninja import Router
+
+router = Router(tags=["savings"])

@@ -1,0 +1,1 @@
+"""Loans and sharia financing: products, schedules, approvals, repayments, collectibility."""

@@ -1,0 +1,1 @@
+"""The member's app: accounts, live feed, receipts, bill payments, loan applications."""

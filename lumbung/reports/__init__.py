@@ -1,0 +1,1 @@
+"""Financial statements, period close, SHU distribution and the RAT package."""

@@ -1,0 +1,1 @@
+"""Savings products and accounts: pokok, wajib, sukarela, berjangka, wadiah, mudharabah."""

@@ -1,0 +1,1 @@
+"""The Dinas console: registry, rollout, consolidation, health rating, early warning."""

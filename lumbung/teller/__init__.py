@@ -1,0 +1,1 @@
+"""The teller's cash drawer, counter transactions and receipts."""

@@ -1,0 +1,5 @@
+"""Screens of teller (mounted at the site root by lumbung/urls.py)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
