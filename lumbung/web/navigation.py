@@ -11,6 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from lumbung.tenancy.access import BOOKKEEPING_ROLES, CooperativeAccess
+from lumbung.tenancy.models import CooperativeRole
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ TABS: list[Tab] = [
     Tab("entry_new", _("Jurnal manual"), roles=BOOKKEEPING_ROLES),
     Tab("approvals", _("Persetujuan")),
     Tab("trial_balance", _("Neraca saldo")),
+    Tab("portal:pins", _("PIN anggota"),
+        roles=frozenset({CooperativeRole.TELLER, CooperativeRole.MANAGER})),
 ]
 
 
