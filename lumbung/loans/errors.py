@@ -2,6 +2,7 @@
 
 from lumbung.core.errors import define_messages
 
+# Products, applications, approvals, disbursement and repayments.
 define_messages({
     "LOAN_PRODUCT_INACTIVE": (
         "Produk pinjaman {product} tidak aktif atau tidak ada.",
@@ -76,5 +77,13 @@ define_messages({
     "LOAN_FEES_EXCEED_PRINCIPAL": (
         "Biaya pencairan ({fees}) tidak boleh melebihi pokok pinjaman ({principal}).",
         "Disbursement fees ({fees}) cannot exceed the principal ({principal}).",
+    ),
+})
+
+# Collectibility, provisioning, restructuring, write-off, sharia financing.
+define_messages({
+    "LOAN_POLICY_INVALID": (
+        "Kebijakan kolektibilitas tidak valid: {detail}.",
+        "Invalid collectibility policy: {detail}.",
     ),
 })
