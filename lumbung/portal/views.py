@@ -193,19 +193,17 @@ def _stream_sync(cooperative_id: int, member_id: int, after: int) -> Iterator[st
     yield STREAM_PRELUDE
     deadline = time.monotonic() + settings.LUMBUNG_FEED_STREAM_SECONDS
     quiet_since = time.monotonic()
-    try:
-        while time.monotonic() < deadline:
-            items = _poll(cooperative_id, member_id, after)
-            yield from items
-            after = _last_id(items, after)
-            if items:
-                quiet_since = time.monotonic()
-            elif time.monotonic() - quiet_since > KEEPALIVE_SECONDS:
-                yield ": keepalive\n\n"
-                quiet_since = time.monotonic()
-            time.sleep(settings.LUMBUNG_FEED_POLL_SECONDS)
-    finally:
-        close_old_connections()
+    # The WSGI handler closes the database connection itself when the response ends.
+    while time.monotonic() < deadline:
+        items = _poll(cooperative_id, member_id, after)
+        yield from items
+        after = _last_id(items, after)
+        if items:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since > KEEPALIVE_SECONDS:
+            yield ": keepalive\n\n"
+            quiet_since = time.monotonic()
+        time.sleep(settings.LUMBUNG_FEED_POLL_SECONDS)
 
 
 async def _stream_async(cooperative_id: int, member_id: int, after: int) -> AsyncIterator[str]:
