@@ -157,6 +157,14 @@ LUMBUNG_FEED_STREAM_SECONDS = 50
 LUMBUNG_MESSAGE_GATEWAY = os.environ.get(
     "LUMBUNG_MESSAGE_GATEWAY", "lumbung.portal.gateways.LogGateway"
 )
+# Bill payments (PPOB): the aggregator's JSON API; by default the local simulator that
+# `make run` starts (`lumbung ppob-simulator`).
+LUMBUNG_BILLER_URL = os.environ.get("LUMBUNG_BILLER_URL", "http://127.0.0.1:8091")
+LUMBUNG_BILLER_KEY = os.environ.get("LUMBUNG_BILLER_KEY", "dev-key")
+LUMBUNG_BILLER_TIMEOUT = float(os.environ.get("LUMBUNG_BILLER_TIMEOUT", "10"))
+# Bank virtual accounts: the bank's prefix and the secret the bank signs callbacks with.
+LUMBUNG_VA_PREFIX = os.environ.get("LUMBUNG_VA_PREFIX", "88081")
+LUMBUNG_VA_SECRET = os.environ.get("LUMBUNG_VA_SECRET", "dev-va-secret")
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]

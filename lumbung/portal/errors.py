@@ -43,4 +43,53 @@ define_messages({
         "Nomor HP atau e-mail untuk saluran {channel} belum terdaftar di koperasi.",
         "No phone number or e-mail is registered for the {channel} channel.",
     ),
+    "PORTAL_NO_SAVINGS_ACCOUNT": (
+        "Anda belum memiliki rekening simpanan sukarela yang aktif.",
+        "You have no open voluntary savings account.",
+    ),
+    "PORTAL_INSUFFICIENT": (
+        "Saldo yang dapat dipakai {available}, tidak cukup untuk {amount}.",
+        "Available balance {available} is not enough for {amount}.",
+    ),
+    "PORTAL_BILL_PRODUCT": (
+        "Produk {product} atau nominal yang dipilih tidak tersedia.",
+        "Product {product} or the chosen amount is not available.",
+    ),
+    "PORTAL_BILL_REFUSED": (
+        "Biller menolak: {message} ({code}).",
+        "The biller refused: {message} ({code}).",
+    ),
+    "PORTAL_BILLER_DOWN": (
+        "Layanan pembayaran tagihan sedang tidak dapat dihubungi. Saldo Anda tidak berubah; "
+        "coba lagi nanti.",
+        "The bill payment service cannot be reached. Your balance is unchanged; try later.",
+    ),
+    "PORTAL_QUOTE_EXPIRED": (
+        "Rincian tagihan sudah kedaluwarsa. Cek tagihan lagi.",
+        "The bill details have expired. Check the bill again.",
+    ),
+    "PORTAL_TRANSFER_SELF": (
+        "Tidak dapat mentransfer ke rekening sendiri.",
+        "You cannot transfer to your own account.",
+    ),
+    "PORTAL_TRANSFER_LIMIT": (
+        "Batas transfer harian {limit} terlampaui: hari ini sudah {used}.",
+        "Daily transfer limit {limit} exceeded: {used} already today.",
+    ),
+    "PORTAL_RECIPIENT_UNKNOWN": (
+        "Anggota nomor {number} tidak ditemukan atau tidak memiliki rekening sukarela.",
+        "Member number {number} not found or has no voluntary savings account.",
+    ),
+    "PORTAL_VA_SIGNATURE": (
+        "Tanda tangan callback tidak sah.",
+        "The callback signature is not valid.",
+    ),
+    "PORTAL_VA_STALE": (
+        "Callback terlalu lama atau dari masa depan (stempel waktu {timestamp}).",
+        "The callback is too old or from the future (timestamp {timestamp}).",
+    ),
+    "PORTAL_VA_UNKNOWN": (
+        "Nomor virtual account {va_number} tidak dikenal.",
+        "Unknown virtual account number {va_number}.",
+    ),
 })

@@ -122,3 +122,96 @@ class NotificationCursor(models.Model):
         Cooperative, primary_key=True, on_delete=models.PROTECT, related_name="+"
     )
     last_line_id = models.BigIntegerField(default=0)
+
+
+class BillPayment(models.Model):
+    """One bill payment (PPOB) from a member's voluntary savings, from quote to settlement.
+
+    quoted (the aggregator's inquiry; no money moved) -> processing (savings debited, payment
+    sent) -> success, or reversed (the debit reversed: the biller refused or never got it).
+    A payment whose outcome is unknown stays `processing` until the status check settles it.
+    """
+
+    class Status(models.TextChoices):
+        QUOTED = "quoted", _("menunggu konfirmasi")
+        PROCESSING = "processing", _("diproses")
+        SUCCESS = "success", _("berhasil")
+        REVERSED = "reversed", _("gagal, dana dikembalikan")
+
+    cooperative = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    # The savings account debited (savings.SavingsAccount pk).
+    savings_account_id = models.BigIntegerField()
+    product = models.CharField(max_length=30)
+    customer_no = models.CharField(max_length=30)
+    customer_name = models.CharField(max_length=100, blank=True)
+    period = models.CharField(max_length=20, blank=True)
+    # Sen: what the biller gets, and the cooperative's fee on top.
+    amount = models.BigIntegerField()
+    fee = models.BigIntegerField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUOTED)
+    # The member's request token: a retried submission finds this payment again.
+    client_token = models.CharField(max_length=64)
+    aggregator_ref = models.CharField(max_length=40, blank=True)
+    token = models.CharField(max_length=60, blank=True)
+    message = models.CharField(max_length=200, blank=True)
+    entry_number = models.BigIntegerField(null=True, blank=True)
+    reversal_number = models.BigIntegerField(null=True, blank=True)
+    business_date = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative", "member", "client_token"],
+                                    name="uniq_bill_payment_token"),
+            models.CheckConstraint(condition=Q(amount__gt=0, fee__gte=0),
+                                   name="bill_payment_amounts"),
+        ]
+        indexes = [models.Index(fields=["cooperative", "status"]),
+                   models.Index(fields=["cooperative", "business_date"])]
+
+    @property
+    def reference(self) -> str:
+        """Our key for this payment at the aggregator (idempotent there too)."""
+        return f"LBG{self.cooperative_id}-{self.pk}"
+
+    @property
+    def total(self) -> int:
+        return self.amount + self.fee
+
+
+class SettlementCheck(models.Model):
+    """A day's reconciliation against the aggregator's settlement file, differences kept."""
+
+    cooperative = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField()
+    matched = models.PositiveIntegerField(default=0)
+    # [{"reference", "kind": "missing_at_aggregator"|"missing_here"|"amount", "ours", "theirs"}]
+    differences = models.JSONField(default=list)
+    checked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["cooperative", "-date", "-checked_at"]
+
+
+class VirtualAccountTopUp(models.Model):
+    """A bank's virtual-account payment credited to a member's voluntary savings.
+
+    `external_id` is the bank's transaction id: a replayed callback finds this row and does
+    nothing again."""
+
+    cooperative = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    external_id = models.CharField(max_length=64)
+    va_number = models.CharField(max_length=30)
+    # Sen.
+    amount = models.BigIntegerField()
+    entry_number = models.BigIntegerField()
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative", "external_id"],
+                                    name="uniq_va_topup_external_id"),
+        ]

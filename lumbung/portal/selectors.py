@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
+
 from lumbung.core.money import format_rupiah
 from lumbung.ledger.models import (
     AccountType,
@@ -19,6 +21,7 @@ from lumbung.ledger.models import (
     SubledgerBalance,
 )
 from lumbung.members.models import Member
+from lumbung.savings.models import SavingsAccount
 
 FEED_PAGE = 50
 
@@ -113,10 +116,13 @@ def subledger_balances(*, cooperative_id: int, refs: set[str]) -> dict[str, int]
 
 
 def pending_requests(*, cooperative_id: int, member_id: int) -> list[ApprovalRequest]:
-    """Movements for this member that wait for a second person's approval."""
+    """Movements for this member that wait for a second person's approval: requests naming the
+    member, or one of the member's savings accounts (savings withdrawals). Two queries."""
+    account_ids = list(SavingsAccount.objects.filter(
+        cooperative_id=cooperative_id, member_id=member_id).values_list("pk", flat=True))
     return list(ApprovalRequest.objects.filter(
+        Q(payload__member_id=member_id) | Q(payload__account_id__in=account_ids),
         cooperative_id=cooperative_id, status=ApprovalRequest.Status.PENDING,
-        payload__member_id=member_id,
     ).order_by("-created_at")[:20])
 
 

@@ -180,18 +180,19 @@ def _session_open(member: Member, device_id: str, user_agent: str) -> str:
 
 
 def member_session_resume(
-    *, cooperative: Cooperative, token: str, device_id: str
+    *, cooperative: Cooperative | None, token: str, device_id: str
 ) -> MemberSession | None:
-    """The live session of `token` on this device, or None (ended, idle, other device)."""
+    """The live session of `token` on this device (in `cooperative`, when given), or None
+    (ended, idle, another device, another cooperative)."""
     if not token or not device_id:
         return None
     now = timezone.now()
-    session = (
-        MemberSession.objects.select_related("member", "cooperative")
-        .filter(cooperative=cooperative, token_hash=sha256_hex(token),
-                device_hash=sha256_hex(device_id), revoked_at=None, expires_at__gt=now)
-        .first()
-    )
+    sessions = MemberSession.objects.select_related("member", "cooperative").filter(
+        token_hash=sha256_hex(token), device_hash=sha256_hex(device_id), revoked_at=None,
+        expires_at__gt=now)
+    if cooperative is not None:
+        sessions = sessions.filter(cooperative=cooperative)
+    session = sessions.first()
     if session is None:
         return None
     idle = dt.timedelta(seconds=settings.LUMBUNG_MEMBER_IDLE_SECONDS)

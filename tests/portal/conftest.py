@@ -15,6 +15,7 @@ from lumbung.portal.access import DEVICE_COOKIE, SESSION_COOKIE
 from lumbung.portal.services import member_login, member_pin_set
 
 PIN = "240817"
+RUPIAH = 100
 NIKS = itertools.count(1)
 
 
@@ -77,3 +78,41 @@ def as_user():
         return client
 
     return client_for
+
+
+def admitted(cooperative, user, name: str, gender: str = "P", phone: str = "") -> Member:
+    """A member admitted through the savings app (pokok, wajib and a voluntary account)."""
+    from lumbung.savings.services import counterpart_by_purpose, member_admit
+
+    serial = next(NIKS)
+    day = 50 + serial % 18 if gender == "P" else 10 + serial % 18
+    member = member_register(
+        cooperative=cooperative, nik=f"337501{day:02d}0885{serial:04d}", name=name,
+        birth_date=dt.date(1985, 8, day % 40), gender=gender, phone=phone, acting_user=user)
+    return member_admit(cooperative=cooperative, member=member,
+                        counterpart=counterpart_by_purpose(cooperative, "cash"),
+                        acting_user=user, idempotency_key=f"test:admit:{member.pk}").member
+
+
+def top_up(cooperative, user, member: Member, amount: int):
+    from lumbung.portal.ppob import voluntary_account
+    from lumbung.savings.services import counterpart_by_purpose, savings_deposit
+
+    return savings_deposit(cooperative=cooperative, account=voluntary_account(cooperative, member),
+                           amount=amount, counterpart=counterpart_by_purpose(cooperative, "cash"),
+                           acting_user=user, idempotency_key=None)
+
+
+@pytest.fixture
+def saver(city):
+    """Sari, admitted in A, Rp500.000 in her voluntary savings."""
+    member = admitted(city.coop_a, city.teller_a, "Sari Wulandari", phone="081299990001")
+    top_up(city.coop_a, city.teller_a, member, 500_000 * RUPIAH)
+    return member
+
+
+@pytest.fixture
+def members_of_a(city):
+    """Another admitted member of A (Joko), with nothing saved beyond admission."""
+    return admitted(city.coop_a, city.teller_a, "Joko Susilo", gender="L",
+                    phone="081299990002")

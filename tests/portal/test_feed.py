@@ -9,7 +9,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from lumbung.portal import selectors
-from tests.portal.conftest import deposit, member_client
+from tests.portal.conftest import RUPIAH, deposit, member_client
 
 
 def _events(body: str) -> list[dict]:
@@ -84,3 +84,16 @@ def test_another_members_receipt_is_not_found(members, city):
     assert client.get(f"/m/ksp-a/transaksi/{budis.number}/").status_code == 404
     assert client.get(f"/m/ksp-a/transaksi/{wati.number}/").status_code == 404
     assert client.get("/m/ksp-a/transaksi/999/").status_code == 404
+
+
+def test_a_withdrawal_waiting_for_approval_shows_as_pending(saver, city):
+    from lumbung.portal.ppob import voluntary_account
+    from lumbung.savings.services import counterpart_by_purpose, savings_withdraw
+
+    request = savings_withdraw(cooperative=city.coop_a, account=voluntary_account(city.coop_a, saver),
+                               amount=450_000 * RUPIAH, acting_user=city.accountant_a,
+                               counterpart=counterpart_by_purpose(city.coop_a, "cash"),
+                               idempotency_key="w1")
+    pending = selectors.pending_requests(cooperative_id=city.coop_a.pk, member_id=saver.pk)
+    assert [p.pk for p in pending] == [request.pk]
+    assert selectors.pending_requests(cooperative_id=city.coop_a.pk, member_id=saver.pk + 1) == []
