@@ -132,7 +132,9 @@ def test_it_resumes_at_the_failed_step_after_a_crash(city, temporary_steps):
     assert error["code"] == "BATCH_STEP_FAILED"
     assert "test.flaky" in error["message"] and "listrik padam" in error["message"]
     done = set(StepRun.objects.filter(cooperative=city.coop_a).values_list("step", flat=True))
-    assert done == {"test.before"}
+    # Every daily step before the failing one is done (the test's and the domain apps').
+    assert done == {s.name for s in registry.ordered_steps() if not s.monthly and s.order < 500}
+    assert "test.before" in done
     assert Checkpoint.objects.count() == 0
     assert StepFailure.objects.get().step == "test.flaky"
     city.coop_a.refresh_from_db()
@@ -141,7 +143,7 @@ def test_it_resumes_at_the_failed_step_after_a_crash(city, temporary_steps):
     code, summary = _eod("--cooperative", "ksp-a")
     assert code == 0
     assert calls == {"before": 1, "flaky": 2}
-    assert summary["cooperatives"][0]["steps_skipped"] == 1
+    assert summary["cooperatives"][0]["steps_skipped"] == len(done)
     done = set(StepRun.objects.filter(cooperative=city.coop_a).values_list("step", flat=True))
     # Every daily step ran once (domain apps add their own next to the test's and the ledger's).
     assert done == {s.name for s in registry.ordered_steps() if not s.monthly}
