@@ -1,5 +1,9 @@
 """Screens of teller (mounted at the site root by lumbung/urls.py)."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from lumbung.teller import views
+
+urlpatterns = [
+    path("v/<slug:code>/<int:number>/<str:prefix>/", views.receipt_verify, name="receipt_verify"),
+]
