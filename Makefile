@@ -56,7 +56,9 @@ system-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing fonts-dejavu-core >/dev/null; \
 	fi
 
-test: $(DEV_STAMP) system-deps lint test-sqlite test-postgres
+# The two engines' suites run side by side (two cores); each one's output is printed whole.
+test: $(DEV_STAMP) system-deps lint
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 lint: $(DEV_STAMP)
 	@$(BIN)/ruff check lumbung tests bench

@@ -22,6 +22,14 @@ def round_rupiah(value: Decimal | int) -> int:
     return round_sen(Decimal(value) / SEN_PER_RUPIAH) * SEN_PER_RUPIAH
 
 
+def round_to_unit(value: Decimal | int, unit: int) -> int:
+    """Round an amount in sen to a multiple of `unit` sen (1 sen, 100 = Rupiah, 10000 = Rp100),
+    half up, as a product's instalment rounding asks."""
+    if unit <= 0:
+        raise ValueError("rounding unit must be a positive number of sen")
+    return round_sen(Decimal(value) / unit) * unit
+
+
 # Indonesian notation only: "." groups thousands in threes, "," starts at most two sen digits.
 # "1250000.50" is refused rather than guessed (it would be Rp125.000.050 read the Indonesian way).
 AMOUNT_PATTERN = re.compile(r"^(\d{1,3}(\.\d{3})+|\d+)(,\d{1,2})?$")

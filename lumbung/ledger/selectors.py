@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet, Sum
 
+from lumbung.core.errors import LumbungError
 from lumbung.ledger.calculations import net_balance
-from lumbung.ledger.models import Account, AccountBalance, JournalEntry, JournalLine
+from lumbung.ledger.models import (
+    Account,
+    AccountBalance,
+    JournalEntry,
+    JournalLine,
+    SubledgerBalance,
+)
 from lumbung.tenancy.models import Cooperative
 
 
@@ -103,3 +111,28 @@ def journal_entry(*, cooperative: Cooperative, number: int) -> JournalEntry | No
         .select_related("maker", "approved_by", "reverses", "reversed_by", "cooperative")
         .first()
     )
+
+
+def account_codes_by_purpose(
+    *, cooperative: Cooperative, purposes: Iterable[str]
+) -> dict[str, str]:
+    """purpose → account code for the cooperative's chart (one query). Raises
+    LEDGER_UNKNOWN_ACCOUNT naming the first purpose the chart lacks."""
+    wanted = set(purposes)
+    codes = dict(
+        Account.objects.filter(cooperative=cooperative, purpose__in=wanted)
+        .values_list("purpose", "code")
+    )
+    missing = sorted(wanted - codes.keys())
+    if missing:
+        raise LumbungError("LEDGER_UNKNOWN_ACCOUNT", account=missing[0])
+    return codes
+
+
+def subledger_balances(*, cooperative: Cooperative, account_code: str,
+                       refs: Iterable[str]) -> dict[str, int]:
+    """Net debit balance (debit − credit, sen) of each sub-ledger ref on one control account."""
+    rows = SubledgerBalance.objects.filter(
+        cooperative=cooperative, account__code=account_code, ref__in=list(refs)
+    ).values_list("ref", "debit", "credit")
+    return {ref: debit - credit for ref, debit, credit in rows}

@@ -2,6 +2,84 @@
 
 from lumbung.core.errors import define_messages
 
+# Products, applications, approvals, disbursement and repayments.
+define_messages({
+    "LOAN_PRODUCT_INACTIVE": (
+        "Produk pinjaman {product} tidak aktif atau tidak ada.",
+        "Loan product {product} is inactive or does not exist.",
+    ),
+    "LOAN_PRODUCT_CONTRACT": (
+        "Akad {contract} tidak tersedia untuk koperasi jenis {kind}.",
+        "Contract {contract} is not available to a {kind} cooperative.",
+    ),
+    "LOAN_AMOUNT_RANGE": (
+        "Jumlah pinjaman harus antara {minimum} dan {maximum}.",
+        "The loan amount must be between {minimum} and {maximum}.",
+    ),
+    "LOAN_TERM_RANGE": (
+        "Jangka waktu harus antara {minimum} dan {maximum} bulan.",
+        "The term must be between {minimum} and {maximum} months.",
+    ),
+    "LOAN_MEMBER_NOT_ACTIVE": (
+        "{member} bukan anggota aktif; pinjaman hanya untuk anggota (Permenkop 8/2023).",
+        "{member} is not an active member; loans are for members only (Permenkop 8/2023).",
+    ),
+    "LOAN_LENDING_LIMIT": (
+        "Melebihi batas maksimum pemberian pinjaman (BMPP): pinjaman anggota ini menjadi {total}, "
+        "batasnya {limit} ({percent}% modal sendiri {own_capital}).",
+        "Above the lending limit (BMPP): this member would owe {total}, the limit is {limit} "
+        "({percent}% of own capital {own_capital}).",
+    ),
+    "LOAN_NOT_PENDING": (
+        "Pengajuan ini sudah diputuskan ({status}).",
+        "This application has already been decided ({status}).",
+    ),
+    "LOAN_ALREADY_VOTED": (
+        "Anda sudah memberi keputusan atas pengajuan ini.",
+        "You have already decided on this application.",
+    ),
+    "LOAN_MAKER_APPROVES": (
+        "Petugas yang mengajukan tidak boleh menyetujui pengajuannya sendiri.",
+        "The officer who submitted an application cannot approve it.",
+    ),
+    "LOAN_APPROVAL_LIMIT": (
+        "Batas wewenang persetujuan pinjaman Anda ({limit}) tidak cukup untuk {amount}.",
+        "Your loan approval limit ({limit}) does not cover {amount}.",
+    ),
+    "LOAN_NOT_DISBURSABLE": (
+        "Pinjaman {loan} tidak dapat dicairkan (status: {status}).",
+        "Loan {loan} cannot be disbursed (status: {status}).",
+    ),
+    "LOAN_NOT_ACTIVE": (
+        "Pinjaman {loan} tidak sedang berjalan (status: {status}).",
+        "Loan {loan} is not running (status: {status}).",
+    ),
+    "LOAN_AMOUNT_POSITIVE": (
+        "Jumlah pembayaran harus lebih dari nol.",
+        "The payment must be above zero.",
+    ),
+    "LOAN_PAYOFF_AMOUNT": (
+        "Pelunasan dipercepat pinjaman {loan} memerlukan {required}; dibayar {paid}.",
+        "Early payoff of loan {loan} needs {required}; {paid} was paid.",
+    ),
+    "LOAN_NO_CREDIT": (
+        "Pinjaman {loan} tidak memiliki titipan kelebihan angsuran yang dapat dipakai.",
+        "Loan {loan} has no credit to use.",
+    ),
+    "LOAN_FUNDS_UNAVAILABLE": (
+        "Sumber dana {channel} belum tersedia di koperasi ini.",
+        "Funds channel {channel} is not available in this cooperative yet.",
+    ),
+    "LOAN_SAVINGS_REQUIRED": (
+        "Pilih rekening simpanan anggota untuk {what}.",
+        "Choose the member's savings account for {what}.",
+    ),
+    "LOAN_FEES_EXCEED_PRINCIPAL": (
+        "Biaya pencairan ({fees}) tidak boleh melebihi pokok pinjaman ({principal}).",
+        "Disbursement fees ({fees}) cannot exceed the principal ({principal}).",
+    ),
+})
+
 # Collectibility, provisioning, restructuring, write-off, sharia financing.
 define_messages({
     "LOAN_POLICY_INVALID": (

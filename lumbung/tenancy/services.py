@@ -48,8 +48,10 @@ def cooperative_register(
     *, office: SupervisorOffice, code: str, name: str, kind: str, business_date: dt.date,
     acting_user: Any, **details: Any,
 ) -> Cooperative:
-    """Register a cooperative with its chart of accounts (from its kind's template) and limits."""
+    """Register a cooperative with its chart of accounts (from its kind's template), default
+    savings products and limits."""
     from lumbung.ledger.services import chart_of_accounts_create
+    from lumbung.savings.services import savings_products_install
 
     with transaction.atomic(durable=True):
         cooperative = Cooperative.objects.create(
@@ -59,6 +61,7 @@ def cooperative_register(
             **details,
         )
         chart_of_accounts_create(cooperative=cooperative, acting_user=acting_user)
+        savings_products_install(cooperative=cooperative, acting_user=acting_user)
         RoleLimit.objects.bulk_create(
             RoleLimit(cooperative=cooperative, role=role, action=action,
                       max_amount=rupiah * SEN_PER_RUPIAH)
