@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from lumbung.audit.services import audit_record
@@ -56,14 +57,6 @@ def _check_not_below_zero(cooperative: Cooperative, purpose: str, amount: int) -
     balance = selectors.account_balance(cooperative=cooperative, purpose=purpose)
     if balance < 0:
         raise LumbungError(SHORT_ERRORS[purpose], balance=format_rupiah(balance + amount),
-                           amount=format_rupiah(amount))
-
-
-def drawer_cash_check(*, session: DrawerSession, amount: int) -> None:
-    """After a posting that paid `amount` out of the drawer: refuse if it went below zero."""
-    balance = selectors.drawer_balance(drawer=session.drawer)
-    if balance < 0:
-        raise LumbungError("TELLER_DRAWER_SHORT", balance=format_rupiah(balance + amount),
                            amount=format_rupiah(amount))
 
 
@@ -193,7 +186,7 @@ def drawer_transfer(
         if into_drawer:
             _check_not_below_zero(cooperative, purpose, amount)
         else:
-            drawer_cash_check(session=session, amount=amount)
+            _check_free_cash(session, amount)
         record = _record(session, kind, amount, entry)
         audit_record(action="teller.drawer.transfer", acting_user=acting_user,
                      cooperative=cooperative, obj=record, data={"kind": kind, "amount": amount})
@@ -300,3 +293,150 @@ def drawer_session_close(
                      data={"drawer": drawer.name, "expected": result.expected,
                            "counted": counted, "difference": difference})
     return session
+
+
+# ---------------------------------------------------------------- counter transactions
+#
+# How an approved withdrawal reaches the drawer: the teller's request carries the drawer as
+# its counterpart ("drawer:<pk>", savings.withdrawal payload), so the approval posts the payment
+# out of that drawer, whoever approves and whenever. Until then the amount is reserved in the
+# drawer: every other payment out of it (withdrawals, transfers) must leave the reserved cash
+# in place, so the approval can never take the drawer below zero; and the drawer cannot close
+# while a withdrawal of its session waits. The teller hands over the cash and prints the
+# receipt once the drawer screen shows it approved.
+
+
+def drawer_counterpart(session: DrawerSession) -> Any:
+    """The drawer as the counterpart of a member movement (savings, loans): cash_drawers with
+    sub-ledger "drawer:<pk>". Public and stable: the loans app takes repayments with it."""
+    from lumbung.savings.services import counterpart_by_purpose
+
+    return counterpart_by_purpose(session.cooperative, "cash_drawers",
+                                  session.drawer.subledger_ref)
+
+
+def _reserved(session: DrawerSession) -> int:
+    """Sen held back in the drawer for its pending withdrawals."""
+    return sum(CounterTransaction.objects.filter(
+        cooperative_id=session.cooperative_id, session=session,
+        approval__status="pending").values_list("amount", flat=True))
+
+
+def drawer_free_cash(*, session: DrawerSession) -> int:
+    """Cash the teller may still pay out: the drawer's balance less pending withdrawals."""
+    return selectors.drawer_balance(drawer=session.drawer) - _reserved(session)
+
+
+def _check_free_cash(session: DrawerSession, amount: int) -> None:
+    """After paying `amount` out (or reserving it): refuse if the free cash went below zero."""
+    free = drawer_free_cash(session=session)
+    if free < 0:
+        raise LumbungError("TELLER_DRAWER_SHORT", balance=format_rupiah(free + amount),
+                           amount=format_rupiah(amount))
+
+
+def counter_transaction_record(
+    *, session: DrawerSession, kind: str, amount: int, entry: JournalEntry | None = None,
+    approval: Any = None, member: Any = None, subledger_ref: str = "", account_label: str = "",
+) -> CounterTransaction:
+    """Record a counter movement another app posted through `drawer_counterpart(session)`
+    (e.g. a loan repayment), so it gets a receipt and shows in the drawer's day."""
+    return _record(session, kind, amount, entry, approval=approval, member=member,
+                   subledger_ref=subledger_ref, account_label=account_label)
+
+
+def _lock_counter(session: DrawerSession, acting_user: Any) -> DrawerSession:
+    """Check first without a lock (clear refusal before anything is locked), lock after the
+    member rows: member rows -> session -> ledger head."""
+    if session.teller_id != acting_user.pk:
+        raise LumbungError("TELLER_NOT_YOUR_DRAWER")
+    return session_for_counter(session=session, acting_user=acting_user)
+
+
+def counter_deposit(
+    *, session: DrawerSession, account: Any, amount: int, acting_user: Any,
+    idempotency_key: str | None = None,
+) -> CounterTransaction:
+    """Cash in at the counter to a member's savings account. Raises the savings refusals
+    and the session checks; nothing is written on a refusal."""
+    from lumbung.savings.services import savings_deposit, savings_lock
+
+    _positive(amount)
+    cooperative = session.cooperative
+    with transaction.atomic(durable=True):
+        [account] = savings_lock([account])
+        session = _lock_counter(session, acting_user)
+        entry = savings_deposit(
+            cooperative=cooperative, account=account, amount=amount,
+            counterpart=drawer_counterpart(session), acting_user=acting_user,
+            idempotency_key=idempotency_key,
+        )
+        earlier = CounterTransaction.objects.filter(session=session, entry=entry).first()
+        if earlier is not None:
+            return earlier
+        return _record(session, Kind.DEPOSIT, amount, entry, member=account.member,
+                       subledger_ref=account.subledger_ref, account_label=account.number)
+
+
+def counter_withdraw(
+    *, session: DrawerSession, account: Any, amount: int, acting_user: Any,
+    idempotency_key: str | None = None,
+) -> CounterTransaction:
+    """Pay cash out of the drawer from a member's savings account.
+
+    Within the teller's limit it posts at once; above it the request waits for a manager
+    (the CounterTransaction then has `approval` and no entry) and the cash stays reserved in
+    the drawer. Raises TELLER_DRAWER_SHORT (the drawer's free cash does not cover it), the
+    savings refusals and the session checks.
+    """
+    from lumbung.savings.services import savings_lock, savings_withdraw
+
+    _positive(amount)
+    cooperative = session.cooperative
+    with transaction.atomic(durable=True):
+        [account] = savings_lock([account])
+        session = _lock_counter(session, acting_user)
+        result = savings_withdraw(
+            cooperative=cooperative, account=account, amount=amount,
+            counterpart=drawer_counterpart(session), acting_user=acting_user,
+            idempotency_key=idempotency_key,
+        )
+        entry = result if isinstance(result, JournalEntry) else None
+        approval = None if isinstance(result, JournalEntry) else result
+        # A retry finds the first record, also when its request was approved meanwhile.
+        same = Q(entry=entry) | Q(approval__entry=entry) if entry else Q(approval=approval)
+        earlier = CounterTransaction.objects.filter(session=session).filter(same).first()
+        if earlier is not None:
+            return earlier
+        record = _record(
+            session, Kind.WITHDRAWAL, amount, entry, approval=approval, member=account.member,
+            subledger_ref=account.subledger_ref, account_label=account.number,
+        )
+        _check_free_cash(session, amount)
+    return record
+
+
+def counter_admit(
+    *, session: DrawerSession, member: Any, acting_user: Any, idempotency_key: str | None = None,
+) -> CounterTransaction:
+    """A calon anggota pays the simpanan pokok (and the first wajib) in cash at the counter and
+    becomes an anggota (savings.member_admit with the drawer as counterpart)."""
+    from lumbung.members.models import Member
+    from lumbung.savings.services import member_admit
+
+    cooperative = session.cooperative
+    with transaction.atomic(durable=True):
+        Member.objects.select_for_update().filter(pk=member.pk).first()
+        session = _lock_counter(session, acting_user)
+        admission = member_admit(
+            cooperative=cooperative, member=member, counterpart=drawer_counterpart(session),
+            acting_user=acting_user, idempotency_key=idempotency_key,
+        )
+        earlier = CounterTransaction.objects.filter(session=session,
+                                                    entry=admission.entry).first()
+        if earlier is not None:
+            return earlier
+        principal = admission.accounts[0]
+        return _record(session, Kind.ADMISSION, admission.entry.total, admission.entry,
+                       member=admission.member, subledger_ref=principal.subledger_ref,
+                       account_label=principal.number)

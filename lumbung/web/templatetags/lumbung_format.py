@@ -19,3 +19,9 @@ def rupiah(sen: int | None) -> str:
 def rupiah_or_blank(sen: int | None) -> str:
     """Like `rupiah`, but empty for zero so a debit/credit column shows only the side used."""
     return format_rupiah(sen) if sen else ""
+
+
+@register.filter
+def rupiah_whole(sen: int | None) -> str:
+    """Rp100.000: whole Rupiah, for notes and coins and round figures."""
+    return format_rupiah(sen or 0, decimals=False)
