@@ -148,3 +148,15 @@ def test_the_teller_closes_with_a_count_over_http(city, session_a, as_user):
     assert (session_a.counted_amount, session_a.difference) == (9_950_000_00, -50_000_00)
     page = client.get(response["Location"]).content.decode()
     assert "kurang" in page and "uang lusuh" in page
+
+
+def test_the_approvals_screen_shows_a_counter_withdrawal(city, session_a, siti, as_user):
+    from lumbung.teller.services import counter_withdraw
+
+    counter_deposit(session=session_a, account=siti, amount=6_000_000_00,
+                    acting_user=city.teller_a)
+    counter_withdraw(session=session_a, account=siti, amount=5_500_000_00,
+                     acting_user=city.teller_a)
+    page = as_user(city.manager_a).get("/k/ksp-a/persetujuan/")
+    assert page.status_code == 200
+    assert "Rp5.500.000,00" in page.content.decode()
