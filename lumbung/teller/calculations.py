@@ -90,3 +90,17 @@ def mask_reference(text: str, visible: int = 4) -> str:
 def short_hash(entry_hash: str, length: int = 16) -> str:
     """The prefix a receipt prints and its verification link carries (64 bits: unguessable)."""
     return entry_hash[:length]
+
+
+def count_for(amount: int, denominations: tuple[Denomination, ...]) -> dict[str, int]:
+    """Pieces per denomination that make up `amount` sen, largest first (greedy; exact for the
+    Rupiah series). Raises ValueError when the smallest coin cannot make the rest."""
+    count: dict[str, int] = {}
+    rest = amount
+    for denomination in denominations:
+        pieces, rest = divmod(rest, denomination.value)
+        if pieces:
+            count[denomination.key] = pieces
+    if rest:
+        raise ValueError(f"{amount} sen cannot be counted in notes and coins")
+    return count

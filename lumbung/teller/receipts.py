@@ -35,7 +35,7 @@ TITLES = {
     Kind.LOAN_REPAYMENT: _("Bukti Pembayaran Angsuran"),
 }
 # Paper sizes a receipt prints on: key -> (CSS @page size, label).
-PAPER = {"a6": ("105mm 148mm", "A6"), "80mm": ("80mm 200mm", "80 mm")}
+PAPER = {"a6": ("105mm 148mm", "A6"), "80mm": ("80mm 140mm", "80 mm")}
 HASH_PREFIX_MIN = 12
 
 
@@ -51,6 +51,7 @@ class Receipt:
     entry: JournalEntry
     title: str
     cooperative: Cooperative
+    address: str
     member_name: str
     member_number: int | None
     account_label: str
@@ -105,6 +106,8 @@ def receipt_for(transaction: CounterTransaction, *, base_url: str, language: str
         entry=entry,
         title=str(TITLES.get(Kind(transaction.kind), _("Bukti Kas"))),
         cooperative=cooperative,
+        address=", ".join(part for part in (cooperative.street_address, cooperative.kelurahan,
+                                            cooperative.kecamatan, cooperative.city) if part),
         member_name=member.name if member else "",
         member_number=member.number if member else None,
         account_label=transaction.account_label,

@@ -54,3 +54,18 @@ def test_masking_and_short_hashes():
     assert mask_reference("SU-000123") == "•••••0123"
     assert mask_reference("12") == "••"
     assert short_hash("ab" * 32) == "ab" * 8
+
+
+@given(st.integers(0, 10**9).map(lambda rupiah50: rupiah50 * 50_00))
+def test_count_for_makes_up_any_multiple_of_rp50(amount):
+    from lumbung.teller.calculations import count_for
+
+    assert count_total(count_for(amount, DENOMINATIONS), DENOMINATIONS) == amount
+
+
+def test_count_for_a_hand_worked_amount():
+    from lumbung.teller.calculations import count_for
+
+    # Rp187.350 = 100.000 + 75.000 + 10.000 + 2.000 + 200 + 100 + 50
+    assert count_for(187_350_00, DENOMINATIONS) == {
+        "k100000": 1, "k75000": 1, "k10000": 1, "k2000": 1, "l200": 1, "l100": 1, "l50": 1}
