@@ -23,8 +23,18 @@ from django.utils import timezone
 from lumbung.audit.services import audit_record
 from lumbung.core.errors import LumbungError
 from lumbung.core.money import format_rupiah
-from lumbung.ledger.models import JournalEntry
+from lumbung.ledger.models import ApprovalRequest, JournalEntry
 from lumbung.ledger.services import LineSpec, journal_entry_post
+from lumbung.members.models import Member
+from lumbung.savings.models import SavingsAccount
+from lumbung.savings.services import (
+    Counterpart,
+    counterpart_by_purpose,
+    member_admit,
+    savings_deposit,
+    savings_lock,
+    savings_withdraw,
+)
 from lumbung.teller import calculations, selectors
 from lumbung.teller.models import CashDrawer, CounterTransaction, DrawerSession
 from lumbung.tenancy.models import Cooperative
@@ -306,11 +316,9 @@ def drawer_session_close(
 # receipt once the drawer screen shows it approved.
 
 
-def drawer_counterpart(session: DrawerSession) -> Any:
+def drawer_counterpart(session: DrawerSession) -> Counterpart:
     """The drawer as the counterpart of a member movement (savings, loans): cash_drawers with
     sub-ledger "drawer:<pk>". Public and stable: the loans app takes repayments with it."""
-    from lumbung.savings.services import counterpart_by_purpose
-
     return counterpart_by_purpose(session.cooperative, "cash_drawers",
                                   session.drawer.subledger_ref)
 
@@ -337,7 +345,8 @@ def _check_free_cash(session: DrawerSession, amount: int) -> None:
 
 def counter_transaction_record(
     *, session: DrawerSession, kind: str, amount: int, entry: JournalEntry | None = None,
-    approval: Any = None, member: Any = None, subledger_ref: str = "", account_label: str = "",
+    approval: ApprovalRequest | None = None, member: Member | None = None,
+    subledger_ref: str = "", account_label: str = "",
 ) -> CounterTransaction:
     """Record a counter movement another app posted through `drawer_counterpart(session)`
     (e.g. a loan repayment), so it gets a receipt and shows in the drawer's day."""
@@ -354,13 +363,11 @@ def _lock_counter(session: DrawerSession, acting_user: Any) -> DrawerSession:
 
 
 def counter_deposit(
-    *, session: DrawerSession, account: Any, amount: int, acting_user: Any,
+    *, session: DrawerSession, account: SavingsAccount, amount: int, acting_user: Any,
     idempotency_key: str | None = None,
 ) -> CounterTransaction:
     """Cash in at the counter to a member's savings account. Raises the savings refusals
     and the session checks; nothing is written on a refusal."""
-    from lumbung.savings.services import savings_deposit, savings_lock
-
     _positive(amount)
     cooperative = session.cooperative
     with transaction.atomic(durable=True):
@@ -379,7 +386,7 @@ def counter_deposit(
 
 
 def counter_withdraw(
-    *, session: DrawerSession, account: Any, amount: int, acting_user: Any,
+    *, session: DrawerSession, account: SavingsAccount, amount: int, acting_user: Any,
     idempotency_key: str | None = None,
 ) -> CounterTransaction:
     """Pay cash out of the drawer from a member's savings account.
@@ -389,8 +396,6 @@ def counter_withdraw(
     the drawer. Raises TELLER_DRAWER_SHORT (the drawer's free cash does not cover it), the
     savings refusals and the session checks.
     """
-    from lumbung.savings.services import savings_lock, savings_withdraw
-
     _positive(amount)
     cooperative = session.cooperative
     with transaction.atomic(durable=True):
@@ -417,13 +422,10 @@ def counter_withdraw(
 
 
 def counter_admit(
-    *, session: DrawerSession, member: Any, acting_user: Any, idempotency_key: str | None = None,
+    *, session: DrawerSession, member: Member, acting_user: Any, idempotency_key: str | None = None,
 ) -> CounterTransaction:
     """A calon anggota pays the simpanan pokok (and the first wajib) in cash at the counter and
     becomes an anggota (savings.member_admit with the drawer as counterpart)."""
-    from lumbung.members.models import Member
-    from lumbung.savings.services import member_admit
-
     cooperative = session.cooperative
     with transaction.atomic(durable=True):
         Member.objects.select_for_update().filter(pk=member.pk).first()

@@ -23,6 +23,7 @@ from lumbung.core.errors import LumbungError
 from lumbung.core.money import format_rupiah
 from lumbung.members.models import Member
 from lumbung.savings import selectors as savings_selectors
+from lumbung.savings.models import SavingsAccount
 from lumbung.teller import selectors
 from lumbung.teller.calculations import denomination_rules
 from lumbung.teller.models import CashDrawer, CounterTransaction, DrawerSession
@@ -73,8 +74,6 @@ def _search(access: CooperativeAccess, query: str) -> list[dict[str, Any]]:
         return []
     members = list(savings_selectors.members_search(cooperative=access.cooperative,
                                                     query=query)[:SEARCH_LIMIT])
-    from lumbung.savings.models import SavingsAccount
-
     accounts = savings_selectors.with_balances(list(
         SavingsAccount.objects.filter(cooperative=access.cooperative, member__in=members)
         .exclude(status=SavingsAccount.Status.CLOSED)

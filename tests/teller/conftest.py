@@ -9,6 +9,7 @@ import pytest
 from lumbung.ledger.services import LineSpec, journal_entry_post
 from lumbung.teller.models import CashDrawer
 from lumbung.teller.services import drawer_create
+from tests.ledger.helpers import _rules_back_after_flush, committed_db  # noqa: F401
 from tests.web.conftest import as_user, ledger_flush_allowed  # noqa: F401
 
 VAULT = 50_000_000_00  # Rp50.000.000 in the vault

@@ -135,3 +135,23 @@ def test_a_tellers_full_day(live_server, ledger_flush_allowed, city, browser):  
     assert (session.status, session.difference) == ("closed", -100_000_00)
     assert verify_cooperative(city.coop_a).ok
     context.close()
+
+
+def test_the_verification_page_fits_a_phone(live_server, ledger_flush_allowed, city,
+                                            counter, browser):  # noqa: F811
+    from lumbung.teller.receipts import verification_path
+    from lumbung.teller.services import drawer_session_open
+
+    session = drawer_session_open(cooperative=city.coop_a, drawer=counter.drawer_a,
+                                  float_amount=1_000_000_00, acting_user=city.teller_a)
+    entry = session.transactions.get().entry
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID")
+    page = context.new_page()
+    page.goto(live_server.url + verification_path("ksp-a", entry.number, entry.hash))
+    assert "Asli dan utuh." in page.inner_text("main")
+    _fits_the_screen(page)
+    _shot(page, "kasir-09-periksa-bukti-ponsel")
+    page.goto(f"{live_server.url}/v/ksp-a/{entry.number}/{'0' * 16}/")
+    assert "Bukti ini tidak dikenal." in page.inner_text("main")
+    _fits_the_screen(page)
+    context.close()
