@@ -7,7 +7,13 @@ from lumbung.supervision import views
 P = "dinas/<slug:office>/"
 
 urlpatterns = [
-    path(P, views.registry_list, name="dinas_dashboard"),
+    path(P, views.dashboard, name="dinas_dashboard"),
+    path(P + "konsolidasi/<slug:dimension>/<str:value>/", views.group_detail, name="dinas_group"),
+    path(P + "konsolidasi.xlsx", views.consolidation_xlsx, name="dinas_consolidation_xlsx"),
+    path(P + "ods.xlsx", views.ods_xlsx, name="dinas_ods_xlsx"),
+    path(P + "briefing.pdf", views.briefing_pdf, name="dinas_briefing_pdf"),
+    path(P + "laporan/", views.reports_page, name="dinas_reports"),
+    path(P + "laporan/templat.xlsx", views.upload_template, name="dinas_upload_template"),
     path(P + "register/", views.registry_list, name="dinas_registry"),
     path(P + "register.xlsx", views.registry_export, name="dinas_registry_export"),
     path(P + "register/baru/", views.entry_new, name="dinas_entry_new"),
@@ -17,4 +23,8 @@ urlpatterns = [
     path(P + "register/sinkron/", views.registry_sync, name="dinas_registry_sync"),
     path(P + "register/<slug:code>/", views.entry_detail, name="dinas_entry"),
     path(P + "register/<slug:code>/ubah/", views.entry_edit, name="dinas_entry_edit"),
+    path(P + "kesehatan/", views.ratings_list, name="dinas_ratings"),
+    path(P + "kesehatan/<int:pk>/", views.rating_detail, name="dinas_rating"),
+    path(P + "kesehatan/<int:pk>.pdf", views.rating_pdf, name="dinas_rating_pdf"),
+    path(P + "register/<slug:code>/nilai/", views.rating_new, name="dinas_rating_new"),
 ]
