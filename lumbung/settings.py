@@ -145,6 +145,8 @@ LUMBUNG_STAFF_IDLE_SECONDS = int(os.environ.get("LUMBUNG_STAFF_IDLE_SECONDS", 30
 # Login throttling: this many failures for one username or one address in the window locks it.
 LUMBUNG_LOGIN_MAX_FAILURES = 5
 LUMBUNG_LOGIN_WINDOW_SECONDS = 15 * 60
+# The public receipt verification page (/v/...): checks per client address per minute.
+LUMBUNG_VERIFY_PER_MINUTE = int(os.environ.get("LUMBUNG_VERIFY_PER_MINUTE", "30"))
 # Member's app (lumbung/portal): sessions bound to a device, idle and absolute limits; the PIN
 # is blocked after this many wrong tries in a row until the cooperative resets it.
 LUMBUNG_MEMBER_IDLE_SECONDS = int(os.environ.get("LUMBUNG_MEMBER_IDLE_SECONDS", 30 * 60))
