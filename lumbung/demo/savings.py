@@ -89,7 +89,8 @@ def _time_deposit(demo: DemoCooperative, member: Member, kind: str, amount: int)
         rollover=demo.rng.random() < 0.6)
     savings_deposit(cooperative=cooperative, account=account, amount=amount,
                     counterpart=counterpart_by_purpose(cooperative, "bank"),
-                    acting_user=demo.staff["teller"], idempotency_key=f"demo:savings:place:{account.pk}")
+                    acting_user=demo.staff["teller"],
+                    idempotency_key=f"demo:savings:place:{account.pk}")
 
 
 def opening(demo: DemoCooperative) -> None:
@@ -152,7 +153,7 @@ def day(demo: DemoCooperative) -> None:
             if account.pk % 10 == today.day - 1 and rng.random() < 0.85:
                 savings_deposit(cooperative=cooperative, account=account, counterpart=cash,
                                 amount=account.product.fixed_amount, acting_user=teller,
-                                idempotency_key=f"demo:savings:wajib:{account.pk}:{today:%Y-%m}")
+                                idempotency_key=f"demo:savings:wajib:{account.pk}:{today:%Y%m}")
     if rng.random() < 0.15:
         _admit(demo, _register(demo))
 
