@@ -22,12 +22,13 @@ from typing import Any
 
 import bench
 
-STEPS = ("posting", "concurrency", "trial_balance", "verify")
+STEPS = ("posting", "concurrency", "trial_balance", "verify", "savings_interest")
 TARGETS = {
     ("posting", "sqlite"): 1500.0,  # entries/s, at least
     ("posting", "postgresql"): 800.0,
     ("trial_balance", None): 200.0,  # ms, at most
     ("verify", None): 30.0,  # s, at most
+    ("savings_interest", "sqlite"): 60.0,  # s for 100,000 sukarela accounts, at most
 }
 
 
@@ -105,6 +106,15 @@ def summarize(results: list[dict[str, Any]]) -> list[list[str]]:
                              f"{s['max_ms']}), {s['lines_after_as_of']:,} later lines, "
                              f"tracemalloc {s['tracemalloc_peak_mib']} MiB",
                              "<= 200 ms", verdict(s["median_ms"], 200.0, False), rss])
+        elif name == "savings_interest":
+            target = TARGETS[("savings_interest", "sqlite")]
+            rows.append(["savings month-end interest", engine,
+                         f"{r['accounts']:,} accounts in {r['seconds']} s "
+                         f"({r['accounts_per_s']:,}/s), {r['entries']} entries, "
+                         f"{r['lines']:,} lines, verify ok={r['verify_ok']}",
+                         f"<= {target:g} s" if engine == "sqlite" else "",
+                         verdict(r["seconds"], target, False) if engine == "sqlite" else "",
+                         rss])
         elif name == "verify":
             extra = (f", tracemalloc {r['tracemalloc_peak_mib']} MiB"
                      if "tracemalloc_peak_mib" in r else "")
@@ -184,6 +194,12 @@ def main() -> None:
             extra = ["--tracemalloc"] if args.tracemalloc else []
             for engine in built:
                 results.append(run("verify", engine, extra, log))
+
+    if "savings_interest" in args.only:
+        print("Savings month-end interest")
+        accounts = "20000" if args.quick else "100000"
+        for engine in engines:
+            results.append(run("savings_interest", engine, ["--accounts", accounts], log))
 
     total = round(time.perf_counter() - started, 1)
     document = {
