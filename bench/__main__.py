@@ -23,13 +23,15 @@ from typing import Any
 
 import bench
 
-STEPS = ("posting", "concurrency", "counter", "trial_balance", "verify", "loans_eod")
+STEPS = ("posting", "concurrency", "counter", "trial_balance", "verify", "loans_eod",
+         "savings_interest")
 TARGETS = {
     ("posting", "sqlite"): 1500.0,  # entries/s, at least
     ("posting", "postgresql"): 800.0,
     ("trial_balance", None): 200.0,  # ms, at most
     ("verify", None): 30.0,  # s, at most
     ("loans_eod", "sqlite"): 120.0,  # s for a night over 100,000 loans, at most
+    ("savings_interest", "sqlite"): 60.0,  # s for 100,000 sukarela accounts, at most
 }
 
 
@@ -120,6 +122,15 @@ def summarize(results: list[dict[str, Any]]) -> list[list[str]]:
                          f"{r['steps']['loans.accrual']['seconds']} s more)",
                          f"<= {target:g} s" if target else "report",
                          verdict(r["nightly_s"], target, False) if target else "", rss])
+        elif name == "savings_interest":
+            target = TARGETS[("savings_interest", "sqlite")]
+            rows.append(["savings month-end interest", engine,
+                         f"{r['accounts']:,} accounts in {r['seconds']} s "
+                         f"({r['accounts_per_s']:,}/s), {r['entries']} entries, "
+                         f"{r['lines']:,} lines, verify ok={r['verify_ok']}",
+                         f"<= {target:g} s" if engine == "sqlite" else "",
+                         verdict(r["seconds"], target, False) if engine == "sqlite" else "",
+                         rss])
         elif name == "verify":
             extra = (f", tracemalloc {r['tracemalloc_peak_mib']} MiB"
                      if "tracemalloc_peak_mib" in r else "")
@@ -209,6 +220,12 @@ def main() -> None:
         for engine in engines:
             results.append(run("loans_eod", engine,
                                ["--loans", "20000" if args.quick else "100000"], log))
+
+    if "savings_interest" in args.only:
+        print("Savings month-end interest")
+        accounts = "20000" if args.quick else "100000"
+        for engine in engines:
+            results.append(run("savings_interest", engine, ["--accounts", accounts], log))
 
     total = round(time.perf_counter() - started, 1)
     document = {

@@ -32,6 +32,9 @@ class Tab:
 
 
 TABS: list[Tab] = [
+    Tab("members", _("Anggota"), also_current=frozenset({"member_detail", "member_new"})),
+    Tab("savings_accounts", _("Simpanan"),
+        also_current=frozenset({"savings_passbook", "savings_products", "savings_product_edit"})),
     Tab("accounts", _("Bagan akun")),
     Tab("journal_list", _("Jurnal"), also_current=frozenset({"journal_detail"})),
     Tab("entry_new", _("Jurnal manual"), roles=BOOKKEEPING_ROLES),
