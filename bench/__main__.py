@@ -3,7 +3,7 @@
     python -m bench                      full run (1M-line ledger), about 10-15 minutes
     python -m bench --quick              smaller run (100k lines, fewer postings), a few minutes
     python -m bench --only posting       one or more of: posting concurrency counter
-                                         trial_balance verify
+                                         trial_balance verify loans_eod
     python -m bench --db sqlite          one engine only (default: both; PostgreSQL if reachable)
 
 Results: a table on stdout and bench/out/results.json. See bench/README.md for each figure.
@@ -23,12 +23,13 @@ from typing import Any
 
 import bench
 
-STEPS = ("posting", "concurrency", "counter", "trial_balance", "verify")
+STEPS = ("posting", "concurrency", "counter", "trial_balance", "verify", "loans_eod")
 TARGETS = {
     ("posting", "sqlite"): 1500.0,  # entries/s, at least
     ("posting", "postgresql"): 800.0,
     ("trial_balance", None): 200.0,  # ms, at most
     ("verify", None): 30.0,  # s, at most
+    ("loans_eod", "sqlite"): 120.0,  # s for a night over 100,000 loans, at most
 }
 
 
@@ -111,6 +112,14 @@ def summarize(results: list[dict[str, Any]]) -> list[list[str]]:
                              f"{s['max_ms']}), {s['lines_after_as_of']:,} later lines, "
                              f"tracemalloc {s['tracemalloc_peak_mib']} MiB",
                              "<= 200 ms", verdict(s["median_ms"], 200.0, False), rss])
+        elif name == "loans_eod":
+            target = TARGETS.get(("loans_eod", engine))
+            rows.append(["loans nightly", engine,
+                         f"{r['nightly_s']} s for {r['loans']:,} loans "
+                         f"({r['nightly_loans_per_s']:,} loans/s; month-end accrual "
+                         f"{r['steps']['loans.accrual']['seconds']} s more)",
+                         f"<= {target:g} s" if target else "report",
+                         verdict(r["nightly_s"], target, False) if target else "", rss])
         elif name == "verify":
             extra = (f", tracemalloc {r['tracemalloc_peak_mib']} MiB"
                      if "tracemalloc_peak_mib" in r else "")
@@ -195,6 +204,11 @@ def main() -> None:
             extra = ["--tracemalloc"] if args.tracemalloc else []
             for engine in built:
                 results.append(run("verify", engine, extra, log))
+    if "loans_eod" in args.only:
+        print("Loans nightly run")
+        for engine in engines:
+            results.append(run("loans_eod", engine,
+                               ["--loans", "20000" if args.quick else "100000"], log))
 
     total = round(time.perf_counter() - started, 1)
     document = {

@@ -41,6 +41,8 @@ TABS: list[Tab] = [
         also_current=frozenset({"teller_close", "teller_receipt"})),
     Tab("teller_drawers", _("Laci kas"), roles=DRAWER_VIEW_ROLES,
         also_current=frozenset({"teller_session"})),
+    Tab("portal:pins", _("PIN anggota"),
+        roles=frozenset({CooperativeRole.TELLER, CooperativeRole.MANAGER})),
 ]
 
 
