@@ -1,0 +1,198 @@
+"""Screens of the Dinas console, under /dinas/<office code>/.
+
+Thin: office access (another office is a 404, a wrong role a 403), one service or selector,
+render. Reads of one cooperative's detail are audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lumbung.core.errors import LumbungError
+from lumbung.supervision import registry
+from lumbung.supervision.access import ANALYST_ROLES, OfficeAccess
+from lumbung.supervision.models import RegistryEntry, Stage
+from lumbung.supervision.rules import registry_rules
+from lumbung.supervision.screens import (
+    audit_detail_read,
+    office_screen,
+    registry_entry,
+    render_console,
+)
+from lumbung.tenancy.models import Cooperative
+from lumbung.web.screens import XLSX, file_response
+
+REGISTRY_PAGE_SIZE = 50
+
+
+# ---------------------------------------------------------------- registry
+
+
+def _registry_filtered(access: OfficeAccess, params: Any) -> Any:
+    entries = RegistryEntry.objects.filter(office=access.office).select_related("facilitator")
+    query = params.get("q", "").strip()
+    if query:
+        entries = entries.filter(Q(name__icontains=query) | Q(code__icontains=query)
+                                 | Q(nik_koperasi__icontains=query))
+    for name in ("kind", "kecamatan", "stage", "team"):
+        if params.get(name):
+            entries = entries.filter(**{name: params[name]})
+    return entries.order_by("name")
+
+
+@office_screen()
+def registry_list(request: HttpRequest, access: OfficeAccess) -> HttpResponse:
+    entries = _registry_filtered(access, request.GET)
+    page = Paginator(entries, REGISTRY_PAGE_SIZE).get_page(request.GET.get("halaman"))
+    kecamatan = (RegistryEntry.objects.filter(office=access.office).exclude(kecamatan="")
+                 .order_by("kecamatan").values_list("kecamatan", flat=True).distinct())
+    query = request.GET.copy()
+    query.pop("halaman", None)
+    return render_console(request, access, "supervision/registry_list.html", {
+        "page": page, "kinds": Cooperative.Kind.choices, "stages": Stage.choices,
+        "kecamatan_choices": list(kecamatan), "filters": request.GET,
+        "query": query.urlencode(), "today": dt.date.today(),
+        "can_edit": access.has_any(ANALYST_ROLES),
+    })
+
+
+@office_screen()
+def registry_export(request: HttpRequest, access: OfficeAccess) -> HttpResponse:
+    content = registry.registry_workbook(_registry_filtered(access, request.GET))
+    return file_response(content, filename=f"register-{access.office.code}.xlsx",
+                         content_type=XLSX)
+
+
+def _nik_status(entry: RegistryEntry, today: dt.date) -> dict[str, Any]:
+    """Is the NIK koperasi usable: present, well-formed, and its certificate still valid."""
+    from lumbung.supervision.fields import nik_koperasi_check
+
+    rules = registry_rules()["nik_koperasi"]
+    check = nik_koperasi_check(entry.nik_koperasi, rules)
+    if not entry.nik_koperasi:
+        state, text = "missing", _("Belum punya NIK koperasi")
+    elif entry.nik_valid_until is None:
+        state, text = "unknown", _("Masa berlaku belum dicatat")
+    elif entry.nik_valid_until < today:
+        state, text = "expired", _("Kedaluwarsa sejak %(date)s") % {
+            "date": entry.nik_valid_until.strftime("%d-%m-%Y")}
+    elif (entry.nik_valid_until - today).days <= rules["warn_days_before_expiry"]:
+        state, text = "expiring", _("Segera berakhir: %(date)s") % {
+            "date": entry.nik_valid_until.strftime("%d-%m-%Y")}
+    else:
+        state, text = "valid", _("Berlaku s.d. %(date)s") % {
+            "date": entry.nik_valid_until.strftime("%d-%m-%Y")}
+    return {"state": state, "text": text, "warning": check.warning}
+
+
+@office_screen()
+def entry_detail(request: HttpRequest, access: OfficeAccess, code: str) -> HttpResponse:
+    entry = registry_entry(access, code)
+    audit_detail_read(request, access, entry, "registry_entry")
+    from lumbung.supervision import selectors
+
+    return render_console(request, access, "supervision/entry_detail.html", {
+        "entry": entry,
+        "nik": _nik_status(entry, dt.date.today()),
+        "changes": entry.changes.select_related("actor")[:50],
+        "columns": registry.COLUMNS,
+        **selectors.entry_overview(entry),
+        "can_edit": access.has_any(ANALYST_ROLES),
+    })
+
+
+def _form_values(entry: RegistryEntry | None) -> dict[str, Any]:
+    if entry is None:
+        return {}
+    return {column.name: getattr(entry, column.name) for column in registry.COLUMNS}
+
+
+def _entry_form(request: HttpRequest, access: OfficeAccess, entry: RegistryEntry | None
+                ) -> HttpResponse:
+    values: dict[str, Any] = _form_values(entry)
+    error = None
+    if request.method == "POST":
+        values = {column.name: request.POST.get(column.name, "")
+                  for column in registry.COLUMNS}
+        try:
+            saved = registry.registry_entry_save(office=access.office, entry=entry, raw=values,
+                                                 acting_user=request.user)
+        except LumbungError as exc:
+            error = exc
+        else:
+            messages.success(request, _("Data %(name)s disimpan.") % {"name": saved.name})
+            return redirect("dinas_entry", office=access.office.code, code=saved.code)
+    return render_console(request, access, "supervision/entry_form.html", {
+        "entry": entry, "values": values, "error": error, "columns": registry.COLUMNS,
+        "choices": _form_choices(),
+    }, status=400 if error else 200)
+
+
+def _form_choices() -> dict[str, list[tuple[str, Any]]]:
+    from lumbung.supervision.models import ReportingStatus, Team
+
+    return {
+        "kind": [(k.value, k.value) for k in Cooperative.Kind],
+        "status": list(Cooperative.Status.choices),
+        "team": [("", "–"), *Team.choices],
+        "reporting_status": list(ReportingStatus.choices),
+    }
+
+
+@office_screen(write=ANALYST_ROLES)
+def entry_new(request: HttpRequest, access: OfficeAccess) -> HttpResponse:
+    return _entry_form(request, access, None)
+
+
+@office_screen(write=ANALYST_ROLES)
+def entry_edit(request: HttpRequest, access: OfficeAccess, code: str) -> HttpResponse:
+    return _entry_form(request, access, registry_entry(access, code))
+
+
+@office_screen(write=ANALYST_ROLES)
+def registry_import(request: HttpRequest, access: OfficeAccess) -> HttpResponse:
+    report, error = None, None
+    if request.method == "POST":
+        upload = request.FILES.get("berkas")
+        try:
+            if upload is None:
+                raise LumbungError("SUPERVISION_FIELD_REQUIRED", field=_("Berkas XLSX"))
+            report = registry.registry_import(office=access.office, content=upload.read(),
+                                              acting_user=request.user)
+        except LumbungError as exc:
+            error = exc
+        else:
+            request.session["dinas_import_errors"] = [
+                [e.row, e.code, e.message] for e in report.errors]
+    return render_console(request, access, "supervision/registry_import.html", {
+        "report": report, "error": error,
+    }, status=400 if error else 200)
+
+
+@office_screen(write=ANALYST_ROLES)
+def registry_import_errors(request: HttpRequest, access: OfficeAccess) -> HttpResponse:
+    """The rows the last import refused, as XLSX."""
+    stored = request.session.get("dinas_import_errors", [])
+    report = registry.ImportReport(errors=[registry.RowError(*row) for row in stored])
+    return file_response(registry.import_errors_workbook(report),
+                         filename="baris-ditolak.xlsx", content_type=XLSX)
+
+
+@require_POST
+@office_screen(write=ANALYST_ROLES)
+def registry_sync(request: HttpRequest, access: OfficeAccess) -> HttpResponse:
+    """Add the office's on-platform cooperatives that are not in the registry yet."""
+    for cooperative in Cooperative.objects.filter(office=access.office,
+                                                  registry_entry__isnull=True):
+        registry.registry_entry_for_cooperative(cooperative=cooperative,
+                                                acting_user=request.user)
+    return redirect("dinas_registry", office=access.office.code)
