@@ -338,3 +338,17 @@ class LoanRepayment(models.Model):
                 name="loan_repayment_parts_sum",
             ),
         ]
+
+
+# Loan quality and workout (collectibility, provisioning, restructuring, write-off, profit
+# reports) live in their own module, kept by the financing part of the app.
+from lumbung.loans.models_quality import (  # noqa: E402,F401
+    CollectibilityPolicy,
+    LoanQuality,
+    LoanRecovery,
+    LoanRestructure,
+    LoanWriteOff,
+    PortfolioSnapshot,
+    ProfitReport,
+    ProfitSharingTerms,
+)

@@ -12,6 +12,10 @@ from django.db.models import F, Min, Q, QuerySet, Sum
 from lumbung.ledger.models import AccountBalance, SubledgerBalance
 from lumbung.loans.calculations import days_past_due, lending_limit
 from lumbung.loans.models import Instalment, Loan, LoanApplication, LoanProduct, LoanRepayment
+
+# Portfolio quality (outstanding, by class, NPL, PAR, provision) for screens, reports and the
+# Dinas (supervision's FIGURE_CONTRIBUTORS): see loans/portfolio.py.
+from lumbung.loans.portfolio import portfolio_quality  # noqa: F401
 from lumbung.members.models import Member
 from lumbung.tenancy.models import Cooperative
 
@@ -158,7 +162,7 @@ class PortfolioRow:
     arrears: int
 
 
-def portfolio(*, cooperative: Cooperative, day: dt.date) -> list[PortfolioRow]:
+def portfolio_rows(*, cooperative: Cooperative, day: dt.date) -> list[PortfolioRow]:
     """Every running loan with its outstanding balance, days past due and arrears (a fixed
     number of queries, whatever the number of loans)."""
     running = list(loans(cooperative=cooperative).filter(status=Loan.Status.ACTIVE)

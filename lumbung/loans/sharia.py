@@ -13,9 +13,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Sum
+
 from lumbung.core.money import round_sen
+from lumbung.ledger.selectors import account_codes_by_purpose, subledger_balances
+from lumbung.ledger.services import LineSpec
+from lumbung.loans.accounting import Booking, RepaymentSplit, register_booking
+from lumbung.loans.calculations import schedule, total_interest
+from lumbung.loans.models import Loan
 
 CONVENTIONAL = "conventional"
 MURABAHAH = "murabahah"
@@ -85,3 +94,107 @@ def loss_share(*, loss: int, cooperative_capital: int, member_capital: int,
     if loss <= 0 or member_negligent or total_capital <= 0:
         return 0
     return round_sen(Decimal(loss) * cooperative_capital / total_capital)
+
+
+# ---------------------------------------------------------------- bookings (loans/accounting.py)
+
+
+def murabahah_margin(loan: Loan) -> int:
+    """The loan's whole margin (sen): the margin parts of its schedule."""
+    margin = loan.instalments.aggregate(total=Sum("interest"))["total"]
+    if margin is None:
+        margin = total_interest(schedule(
+            principal=loan.principal, annual_rate=loan.annual_rate, months=loan.term_months,
+            method=loan.method, start=loan.disbursed_on or loan.approved_on,
+            grace_months=loan.grace_months, rounding_unit=loan.product.rounding_unit,
+        ))
+    return int(margin)
+
+
+def murabahah_collected(loan: Loan, control_code: str, margin: int) -> int:
+    """How much of the selling price (sen) has been collected: price − receivable balance."""
+    balance = subledger_balances(cooperative=loan.cooperative, account_code=control_code,
+                                 refs=[loan.subledger_ref]).get(loan.subledger_ref, 0)
+    return loan.principal + margin - balance
+
+
+def murabahah_margin_deferred(loan: Loan, control_code: str) -> int:
+    """Margin (sen) still deferred for `loan`: the whole margin less what collections recognised."""
+    margin = murabahah_margin(loan)
+    collected = murabahah_collected(loan, control_code, margin)
+    return margin - margin_recognised(margin=margin, selling_price=loan.principal + margin,
+                                      collected_before=0, collected_now=collected)
+
+
+@dataclass(frozen=True)
+class MurabahahBooking(Booking):
+    """Murabahah (PSAK 102): the receivable is the selling price (cost + margin), the margin
+    waits in a contra account and becomes income as the instalments carrying it are paid."""
+
+    deferred_margin: str = "deferred_murabahah_margin"
+
+    def codes(self, loan: Loan) -> dict[str, str]:
+        return {**super().codes(loan), **account_codes_by_purpose(
+            cooperative=loan.cooperative, purposes={self.deferred_margin})}
+
+    def disbursement_lines(self, loan: Loan, funds: Sequence[LineSpec]) -> list[LineSpec]:
+        lines = super().disbursement_lines(loan, funds)
+        margin = murabahah_margin(loan)
+        if margin:
+            codes = self.codes(loan)
+            lines[1:1] = [
+                LineSpec(codes[self.control], debit=margin, member_id=loan.member_id,
+                         subledger_ref=loan.subledger_ref, memo="margin murabahah"),
+                LineSpec(codes[self.deferred_margin], credit=margin, member_id=loan.member_id,
+                         memo="margin murabahah ditangguhkan"),
+            ]
+        return lines
+
+    def repayment_lines(self, loan: Loan, split: RepaymentSplit, funds: Sequence[LineSpec]
+                        ) -> list[LineSpec]:
+        """The instalment's principal and margin parts both settle the receivable; margin
+        income is the collected share of the selling price (margin_recognised), moved out of
+        the deferred margin. Call before the repayment is posted (reads the balance)."""
+        codes = self.codes(loan)
+        income = codes[self.interest_income]
+        lines = [
+            LineSpec(codes[self.control], credit=line.credit, member_id=line.member_id,
+                     subledger_ref=loan.subledger_ref, memo="margin murabahah")
+            if line.account == income and line.credit else line
+            for line in super().repayment_lines(loan, split, funds)
+        ]
+        margin = murabahah_margin(loan)
+        recognised = margin_recognised(
+            margin=margin, selling_price=loan.principal + margin,
+            collected_before=murabahah_collected(loan, codes[self.control], margin),
+            collected_now=split.principal + split.interest,
+        )
+        if recognised:
+            lines += [
+                LineSpec(codes[self.deferred_margin], debit=recognised,
+                         member_id=loan.member_id, memo="pengakuan margin"),
+                LineSpec(income, credit=recognised, member_id=loan.member_id,
+                         memo="margin murabahah"),
+            ]
+        return lines
+
+
+def _sharia_booking(control: str, income: str, admin: str = "income_financing_admin") -> Booking:
+    return Booking(control=control, interest_income=income, penalty="benevolence_fund",
+                   provision_income=admin, admin_income=admin)
+
+
+register_booking(MURABAHAH, MurabahahBooking(
+    control="financing_murabahah", interest_income="income_murabahah_margin",
+    penalty="benevolence_fund", provision_income="income_financing_admin",
+    admin_income="income_financing_admin",
+))
+# Mudharabah / musyarakah: the schedule's return part is the expected profit share; a profit
+# report (profit_report_record) sets it to the nisbah share of the realised profit.
+register_booking(MUDHARABAH, _sharia_booking("financing_mudharabah", "income_mudharabah"))
+register_booking(MUSYARAKAH, _sharia_booking("financing_musyarakah", "income_musyarakah"))
+# Ijarah multijasa: the ujrah part of each instalment is income when paid.
+register_booking(IJARAH, _sharia_booking("financing_ijarah", "income_ijarah"))
+# Qardh returns the principal only (its products have no rate); the admin fee is ujrah qardh.
+register_booking(QARDH, _sharia_booking("financing_qardh", "income_qardh_fee",
+                                        admin="income_qardh_fee"))

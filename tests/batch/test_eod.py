@@ -108,6 +108,10 @@ def test_it_does_nothing_new_when_run_twice_for_the_same_date(city):
     assert city.coop_a.business_date == NEXT_DAY
 
 
+def _own(steps: set[str]) -> set[str]:
+    return {step for step in steps if step.startswith(("test.", "ledger."))}
+
+
 def test_it_resumes_at_the_failed_step_after_a_crash(city, temporary_steps):
     calls = {"before": 0, "flaky": 0}
 
@@ -131,8 +135,10 @@ def test_it_resumes_at_the_failed_step_after_a_crash(city, temporary_steps):
     error = summary["cooperatives"][0]["error"]
     assert error["code"] == "BATCH_STEP_FAILED"
     assert "test.flaky" in error["message"] and "listrik padam" in error["message"]
-    done = set(StepRun.objects.filter(cooperative=city.coop_a).values_list("step", flat=True))
-    assert done == {"test.before"}
+    # Domain apps' own steps (savings, loans, ...) also run; this test follows its own two.
+    first_run = set(StepRun.objects.filter(cooperative=city.coop_a)
+                    .values_list("step", flat=True))
+    assert _own(first_run) == {"test.before"}
     assert Checkpoint.objects.count() == 0
     assert StepFailure.objects.get().step == "test.flaky"
     city.coop_a.refresh_from_db()
@@ -141,9 +147,9 @@ def test_it_resumes_at_the_failed_step_after_a_crash(city, temporary_steps):
     code, summary = _eod("--cooperative", "ksp-a")
     assert code == 0
     assert calls == {"before": 1, "flaky": 2}
-    assert summary["cooperatives"][0]["steps_skipped"] == 1
+    assert summary["cooperatives"][0]["steps_skipped"] == len(first_run)
     done = set(StepRun.objects.filter(cooperative=city.coop_a).values_list("step", flat=True))
-    assert done == {"test.before", "test.flaky", "ledger.checkpoint"}
+    assert _own(done) == {"test.before", "test.flaky", "ledger.checkpoint"}
     assert Checkpoint.objects.get().last_number == 1
     city.coop_a.refresh_from_db()
     assert city.coop_a.business_date == NEXT_DAY

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('ledger', '0006_approval_idempotency_key'),
-        ('loans', '0001_initial'),
+        ('loans', '0002_quality_workout'),
     ]
 
     operations = [
