@@ -89,28 +89,53 @@ class LendingLimitCheck:
         return self.total <= self.limit
 
 
+def _exposures(cooperative: Cooperative, member_ids: set[int]) -> dict[int, int]:
+    """member pk → what they owe or may soon owe (sen): outstanding principal of running loans,
+    approved loans not yet disbursed, pending applications (a fixed number of queries)."""
+    exposure = dict.fromkeys(member_ids, 0)
+    open_loans = list(Loan.objects.filter(cooperative=cooperative, member_id__in=member_ids,
+                                          status__in=OPEN_STATUSES))
+    balances = loan_balances(cooperative=cooperative,
+                             loans=[x for x in open_loans if x.status == Loan.Status.ACTIVE])
+    for x in open_loans:
+        exposure[x.member_id] += (balances[x.pk][0] if x.status == Loan.Status.ACTIVE
+                                  else x.principal)
+    pending = (LoanApplication.objects.filter(cooperative=cooperative, member_id__in=member_ids,
+                                              status=LoanApplication.Status.SUBMITTED)
+               .values_list("pk", "member_id", "amount"))
+    for _pk, member_id, amount in pending:
+        exposure[member_id] += amount
+    return exposure
+
+
+def _limit_check(capital: int, related_party: bool, exposure: int, amount: int
+                 ) -> LendingLimitCheck:
+    data = _rules("lending_limit")
+    percent = Decimal(str(data["related_party_percent" if related_party else "other_percent"]))
+    return LendingLimitCheck(capital, percent, lending_limit(capital, percent), exposure, amount)
+
+
 def lending_limit_check(
     *, cooperative: Cooperative, member: Member, amount: int, related_party: bool,
     excluding_application: LoanApplication | None = None,
 ) -> LendingLimitCheck:
     """The member's exposure (outstanding principal of running loans, approved loans not yet
     disbursed, other pending applications) plus `amount` against the BMPP."""
-    data = _rules("lending_limit")
-    percent = Decimal(str(data["related_party_percent" if related_party else "other_percent"]))
+    exposure = _exposures(cooperative, {member.pk})[member.pk]
+    if excluding_application is not None and \
+            excluding_application.status == LoanApplication.Status.SUBMITTED:
+        exposure -= excluding_application.amount
+    return _limit_check(own_capital(cooperative=cooperative), related_party, exposure, amount)
+
+
+def application_limit_checks(
+    *, cooperative: Cooperative, pending: Sequence[LoanApplication]
+) -> dict[int, LendingLimitCheck]:
+    """application pk → its BMPP check, for a queue of pending applications (fixed queries)."""
     capital = own_capital(cooperative=cooperative)
-    loans = list(Loan.objects.filter(cooperative=cooperative, member=member,
-                                     status__in=OPEN_STATUSES))
-    balances = loan_balances(cooperative=cooperative,
-                             loans=[x for x in loans if x.status == Loan.Status.ACTIVE])
-    exposure = sum(balances[x.pk][0] if x.status == Loan.Status.ACTIVE else x.principal
-                   for x in loans)
-    pending = LoanApplication.objects.filter(
-        cooperative=cooperative, member=member, status=LoanApplication.Status.SUBMITTED
-    )
-    if excluding_application is not None:
-        pending = pending.exclude(pk=excluding_application.pk)
-    exposure += pending.aggregate(total=Sum("amount"))["total"] or 0
-    return LendingLimitCheck(capital, percent, lending_limit(capital, percent), exposure, amount)
+    exposures = _exposures(cooperative, {a.member_id for a in pending})
+    return {a.pk: _limit_check(capital, a.related_party, exposures[a.member_id] - a.amount,
+                               a.amount) for a in pending}
 
 
 def products(*, cooperative: Cooperative, active_only: bool = True) -> QuerySet[LoanProduct]:
@@ -124,7 +149,8 @@ def applications(*, cooperative: Cooperative) -> QuerySet[LoanApplication]:
 
 
 def loans(*, cooperative: Cooperative) -> QuerySet[Loan]:
-    return Loan.objects.filter(cooperative=cooperative).select_related("member", "product")
+    return Loan.objects.filter(cooperative=cooperative).select_related(
+        "member", "product", "disbursement_entry")
 
 
 def loan(*, cooperative: Cooperative, pk: int) -> Loan | None:

@@ -44,7 +44,7 @@ from lumbung.savings.services import (
     savings_lines,
     savings_lock,
 )
-from lumbung.tenancy.models import Cooperative
+from lumbung.tenancy.models import Cooperative, CooperativeRole
 
 RULES_DIR = Path(__file__).parent / "rules"
 RUPIAH_FIELDS = ("min_amount", "max_amount", "admin_fee", "committee_threshold")
@@ -99,6 +99,11 @@ def loan_products_install(*, cooperative: Cooperative, acting_user: Any) -> list
 
 APPROVAL_ACTION = "loans.approval"
 SOURCE = "loans"
+# Front office: who takes applications, pays out and takes repayments.
+LOAN_OFFICE_ROLES = frozenset({CooperativeRole.TELLER, CooperativeRole.MANAGER,
+                               CooperativeRole.ACCOUNTANT})
+# Who may decide on applications (their loans.approval limit says up to how much).
+LOAN_APPROVER_ROLES = frozenset({CooperativeRole.MANAGER, CooperativeRole.BOARD})
 
 
 def _check_tenant(cooperative: Cooperative, *objects: Any) -> None:

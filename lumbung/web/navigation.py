@@ -30,6 +30,9 @@ TABS: list[Tab] = [
     Tab("entry_new", _("Jurnal manual"), roles=BOOKKEEPING_ROLES),
     Tab("approvals", _("Persetujuan")),
     Tab("trial_balance", _("Neraca saldo")),
+    Tab("loans", _("Pinjaman"), also_current=frozenset({
+        "loan_application_new", "loan_applications", "loan_portfolio", "loan_overdue",
+        "loan_detail"})),
 ]
 
 
