@@ -11,20 +11,17 @@ from lumbung.supervision.models import RegistryEntry
 def rat_held_on(entry: RegistryEntry, year: int | None = None) -> tuple[dt.date | None, bool]:
     """The latest RAT date and whether it came from the cooperative's own reports.
 
-    On-platform cooperatives report their RAT through the reports app when it offers
-    `rat_held_on(cooperative, year)`; until then (and for everyone else) the registry's field.
+    On-platform cooperatives report their RAT through the reports app
+    (`reports.selectors.rat_held_on`); for everyone else the registry's field.
     """
-    if entry.cooperative_id is not None:
-        try:
-            from lumbung.reports.selectors import rat_held_on as reported
-        except ImportError:
-            reported = None
-        if reported is not None:
-            year = year or dt.date.today().year
-            for candidate in (year, year - 1):
-                held = reported(entry.cooperative, candidate)
-                if held is not None:
-                    return held, True
+    if entry.cooperative is not None:
+        from lumbung.reports.selectors import rat_held_on as reported
+
+        year = year or dt.date.today().year
+        for candidate in (year, year - 1):
+            held = reported(entry.cooperative, candidate)
+            if held is not None:
+                return held, True
     return entry.rat_held_on, False
 
 

@@ -19,3 +19,9 @@ def rupiah(sen: int | None) -> str:
 def rupiah_or_blank(sen: int | None) -> str:
     """Like `rupiah`, but empty for zero so a debit/credit column shows only the side used."""
     return format_rupiah(sen) if sen else ""
+
+
+@register.filter
+def rupiah_plain(sen: int | None) -> str:
+    """1.250.000,00 (no "Rp"): the cells of a statement whose heading says "dalam Rupiah"."""
+    return format_rupiah(sen or 0, symbol=False)
