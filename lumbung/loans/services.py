@@ -21,6 +21,7 @@ from django.db.models import Max
 from lumbung.audit.services import audit_record
 from lumbung.core.errors import LumbungError
 from lumbung.core.money import SEN_PER_RUPIAH, format_rupiah, round_sen
+from lumbung.ledger.selectors import account_codes_by_purpose
 from lumbung.ledger.services import LineSpec, journal_entry_post, role_limit
 from lumbung.loans import calculations, selectors
 from lumbung.loans.accounting import RepaymentSplit, booking_for
@@ -609,3 +610,81 @@ def loan_exit_obligations(*, cooperative: Cooperative, member: Member) -> list[E
             lines=booking_for(loan).repayment_lines(loan, split, []),
         ))
     return obligations
+
+
+# ---------------------------------------------------------------- loans brought from old books
+
+
+def loan_opening_balance(
+    *,
+    cooperative: Cooperative,
+    member: Member,
+    product: LoanProduct,
+    principal: int,
+    term_months: int,
+    disbursed_on: dt.date,
+    instalments_paid: int,
+    acting_user: Any,
+    counterpart_purpose: str = "bank",
+) -> Loan:
+    """A running loan brought over from the cooperative's earlier books when it starts on
+    Lumbung (saldo awal pinjaman): the loan and its schedule from the original disbursement
+    date, the first `instalments_paid` instalments marked paid on their due dates, and one entry
+    moving the outstanding principal onto the loan's sub-ledger from `counterpart_purpose`
+    (where the old books carried it). Fees were taken back then and are not charged again.
+    Raises LOAN_MEMBER_NOT_ACTIVE, LOAN_TERM_RANGE, BAD_INPUT. Locks the cooperative row
+    (loan number), then the ledger head."""
+    _check_tenant(cooperative, member, product)
+    if member.status != Member.Status.MEMBER:
+        raise LumbungError("LOAN_MEMBER_NOT_ACTIVE", member=member.name)
+    if product.contract == Contract.MURABAHAH:
+        # The receivable would carry the unpaid margin too (loans/sharia.py); not done here.
+        raise LumbungError("LOAN_PRODUCT_CONTRACT", contract=product.get_contract_display(),
+                           kind="saldo awal")
+    if not 0 <= instalments_paid < term_months or term_months <= product.grace_months:
+        raise LumbungError("LOAN_TERM_RANGE", minimum=instalments_paid + 1, maximum=term_months)
+    if disbursed_on >= cooperative.business_date or principal <= 0:
+        raise LumbungError("BAD_INPUT", detail="saldo awal: tanggal cair sebelum tanggal usaha, "
+                                               "pokok lebih dari nol")
+    with transaction.atomic(durable=True):
+        locked = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
+        last = Loan.objects.filter(cooperative=locked).aggregate(n=Max("number"))["n"] or 0
+        loan = Loan.objects.create(
+            cooperative=locked, number=last + 1, member=member, product=product,
+            contract=product.contract, method=product.method, principal=principal,
+            annual_rate=product.annual_rate, term_months=term_months,
+            grace_months=product.grace_months, status=Loan.Status.ACTIVE,
+            approved_on=disbursed_on, disbursed_on=disbursed_on,
+        )
+        rows = _schedule_for(loan, disbursed_on)
+        Instalment.objects.bulk_create(
+            Instalment(cooperative=locked, loan=loan, n=row.n, due_date=row.due_date,
+                       principal=row.principal, interest=row.interest,
+                       principal_paid=row.principal if row.n <= instalments_paid else 0,
+                       interest_paid=row.interest if row.n <= instalments_paid else 0,
+                       paid_on=row.due_date if row.n <= instalments_paid else None)
+            for row in rows
+        )
+        outstanding = sum(row.principal for row in rows[instalments_paid:])
+        codes = account_codes_by_purpose(
+            cooperative=locked, purposes={booking_for(loan).control, counterpart_purpose})
+        entry = journal_entry_post(
+            cooperative=locked,
+            lines=[LineSpec(codes[booking_for(loan).control], debit=outstanding,
+                            member_id=member.pk, subledger_ref=loan.subledger_ref,
+                            memo="saldo awal pokok"),
+                   LineSpec(codes[counterpart_purpose], credit=outstanding,
+                            member_id=member.pk, memo="pindahan pembukuan lama")],
+            description=f"Saldo awal {loan.display_number} a.n. {member.name} "
+                        f"(cair {disbursed_on:%d-%m-%Y})",
+            source=SOURCE, idempotency_key=f"loans:opening:{loan.pk}", acting_user=acting_user,
+        )
+        loan.maturity_date = rows[-1].due_date
+        loan.disbursement_entry = entry
+        loan.save(update_fields=["maturity_date", "disbursement_entry"])
+        audit_record(action="loans.loan.opening_balance", acting_user=acting_user,
+                     cooperative=locked, obj=loan,
+                     data={"principal": principal, "outstanding": outstanding,
+                           "disbursed_on": disbursed_on.isoformat(),
+                           "instalments_paid": instalments_paid})
+    return loan

@@ -197,3 +197,26 @@ def test_a_leaving_member_settles_the_loan_from_savings(funded: City, siti_admis
     interest_lines = JournalLine.objects.filter(entry=settlement.entry,
                                                 account__purpose="income_loan_interest")
     assert [(x.credit, x.member_id) for x in interest_lines] == [(150_000 * RUPIAH, member.pk)]
+
+
+def test_a_loan_from_the_old_books_keeps_its_schedule_and_ages(funded: City, siti) -> None:
+    from lumbung.loans.selectors import portfolio_rows
+    from lumbung.loans.services import loan_opening_balance
+    from tests.loans.conftest import product
+
+    loan = loan_opening_balance(
+        cooperative=funded.coop_a, member=siti, product=product(funded.coop_a),
+        principal=12 * JT, term_months=12, disbursed_on=dt.date(2026, 5, 10),
+        instalments_paid=4, acting_user=funded.accountant_a)
+    # Six instalments fell due (10 June .. 10 November), four were paid: Rp8.000.000 left.
+    assert loan_balance(loan) == (8 * JT, 0)
+    assert _lines(loan.disbursement_entry) == [("loans_members", 8 * JT, 0), ("bank", 0, 8 * JT)]
+    [row] = portfolio_rows(cooperative=funded.coop_a, day=funded.coop_a.business_date)
+    # Oldest unpaid: 10 October, 41 days before 20 November; two instalments in arrears.
+    assert (row.days_past_due, row.arrears) == (41, 2 * 1_180_000 * RUPIAH)
+    with pytest.raises(LumbungError) as refused:
+        loan_opening_balance(
+            cooperative=funded.coop_a, member=siti, product=product(funded.coop_a),
+            principal=JT, term_months=3, disbursed_on=dt.date(2026, 5, 10),
+            instalments_paid=3, acting_user=funded.accountant_a)
+    assert refused.value.code == "LOAN_TERM_RANGE"
