@@ -285,8 +285,12 @@ def _schedule_for(loan: Loan, start: dt.date) -> list[calculations.ScheduleRow]:
 def loan_schedule_preview(loan: Loan) -> list[calculations.ScheduleRow]:
     """The schedule a loan has, or would have if disbursed on the business date."""
     if loan.disbursed_on is not None:
-        return [calculations.ScheduleRow(x.n, x.due_date, x.principal, x.interest, x.total, 0)
-                for x in loan.instalments.order_by("n")]
+        rows, balance = [], loan.principal
+        for x in loan.instalments.order_by("n"):
+            balance -= x.principal
+            rows.append(calculations.ScheduleRow(x.n, x.due_date, x.principal, x.interest,
+                                                 x.total, balance))
+        return rows
     return _schedule_for(loan, loan.cooperative.business_date)
 
 

@@ -54,10 +54,12 @@ def _int(text: str | None, what: str) -> int:
 def loan_list(request: HttpRequest, access: CooperativeAccess) -> HttpResponse:
     """Running and approved loans with outstanding, days past due and class."""
     cooperative = access.cooperative
-    status = request.GET.get("status", "active")
+    status = request.GET.get("status", "open")
     found = selectors.loans(cooperative=cooperative).select_related("quality")
     if status in Loan.Status.values:
         found = found.filter(status=status)
+    elif status == "open":
+        found = found.filter(status__in=selectors.OPEN_STATUSES)
     rows = list(found.order_by("-number")[:500])
     balances = selectors.loan_balances(cooperative=cooperative,
                                        loans=[x for x in rows if x.status == "active"])
@@ -357,7 +359,8 @@ def simulation(request: HttpRequest) -> HttpResponse:
                 raise LumbungError("BAD_INPUT", detail=_("bunga per tahun")) from exc
             months = _int(values["months"], _("jangka waktu"))
             if not 0 < months <= MAX_SIMULATION_MONTHS or not 0 <= rate <= 100 or amount <= 0:
-                raise LumbungError("BAD_INPUT", detail=_("jumlah, bunga 0–100% dan 1–360 bulan"))
+                raise LumbungError("BAD_INPUT", detail=_(
+                    "jumlah, bunga 0 sampai 100 persen, 1 sampai 360 bulan"))
             if values["method"] not in calculations.Method.__members__.values():
                 raise LumbungError("BAD_INPUT", detail=_("metode"))
             start = parse_date(values["start"]) or _today()
