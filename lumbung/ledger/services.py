@@ -664,7 +664,8 @@ def checkpoint_create(*, cooperative: Cooperative, date: dt.date, acting_user: A
 
 # ---------------------------------------------------------------- approvals
 
-ApprovalHandler = Callable[[ApprovalRequest, Any], JournalEntry]
+# A handler returns the entry it posted, or None for a decision that moves no money.
+ApprovalHandler = Callable[[ApprovalRequest, Any], JournalEntry | None]
 APPROVAL_HANDLERS: dict[str, ApprovalHandler] = {}
 
 

@@ -86,6 +86,37 @@ define_messages({
 
 # Collectibility, provisioning, restructuring, write-off, sharia financing.
 define_messages({
+    "LOAN_MURABAHAH_NO_NEW_MARGIN": (
+        "Restrukturisasi murabahah tidak boleh menambah margin: isi margin baru 0%; sisa margin "
+        "dijadwalkan ulang.",
+        "A murabahah rescheduling cannot add margin: enter 0%; the remaining margin is "
+        "rescheduled.",
+    ),
+    "LOAN_RESTRUCTURE_PENDING": (
+        "Restrukturisasi {loan} sudah diajukan dan menunggu persetujuan.",
+        "A restructuring of {loan} is already waiting for approval.",
+    ),
+    "LOAN_WRITE_OFF_NOT_MACET": (
+        "Pinjaman {loan} belum berkolektibilitas {worst}; hanya pinjaman {worst} yang dapat "
+        "dihapusbukukan.",
+        "Loan {loan} is not classed {worst}; only {worst} loans can be written off.",
+    ),
+    "LOAN_RECOVERY_TOO_MUCH": (
+        "Pemulihan melebihi sisa tagihan pinjaman yang dihapusbukukan ({left}).",
+        "The recovery is more than what is still owed on the written-off loan ({left}).",
+    ),
+    "LOAN_PROFIT_TERMS_MISSING": (
+        "Nisbah bagi hasil pembiayaan {loan} belum diisi.",
+        "The profit-sharing ratio (nisbah) of {loan} has not been set.",
+    ),
+    "LOAN_NOT_PROFIT_SHARING": (
+        "Pembiayaan {loan} bukan akad bagi hasil (mudharabah / musyarakah).",
+        "Financing {loan} is not a profit-sharing contract (mudharabah / musyarakah).",
+    ),
+    "LOAN_PROFIT_REPORT_TAKEN": (
+        "Laporan bagi hasil {loan} untuk periode yang berakhir {date} sudah dicatat.",
+        "A profit report of {loan} for the period ending {date} is already recorded.",
+    ),
     "LOAN_POLICY_INVALID": (
         "Kebijakan kolektibilitas tidak valid: {detail}.",
         "Invalid collectibility policy: {detail}.",

@@ -72,35 +72,29 @@ class PortfolioSnapshot(models.Model):
 
 
 class LoanRestructure(models.Model):
-    """A restructuring (new schedule for the outstanding principal), requested by one person and
-    carried out when another approves. Amounts in sen."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("menunggu persetujuan")
-        DONE = "done", _("dilaksanakan")
-        REJECTED = "rejected", _("ditolak")
+    """A restructuring carried out: the outstanding principal on a new schedule. Requested by one
+    person (an ApprovalRequest of kind loans.restructure holds the terms while it waits) and
+    done when another approves. Amounts in sen; never updated."""
 
     cooperative = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="+")
     loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="restructures")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     reason = models.CharField(_("alasan"), max_length=300)
     term_months = models.PositiveSmallIntegerField(_("jangka waktu baru (bulan)"))
     annual_rate = models.DecimalField(_("bunga / margin baru per tahun (%)"), max_digits=7,
                                       decimal_places=4)
     first_due_date = models.DateField(_("jatuh tempo angsuran pertama"))
     waive_penalty = models.BooleanField(_("hapus denda tertunggak"), default=True)
-    # Filled when carried out: principal rescheduled, unpaid interest spread over the new
-    # instalments, penalty waived, the instalment numbers replaced.
-    principal = models.BigIntegerField(default=0)
+    # Principal rescheduled, unpaid interest spread over the new instalments, penalty waived.
+    principal = models.BigIntegerField()
     interest_carried = models.BigIntegerField(default=0)
     penalty_waived = models.BigIntegerField(default=0)
     previous_class = models.CharField(max_length=30, blank=True)
-    request = models.OneToOneField(ApprovalRequest, on_delete=models.PROTECT, null=True,
-                                   related_name="+")
+    request = models.OneToOneField(ApprovalRequest, on_delete=models.PROTECT, related_name="+")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                      related_name="+")
-    requested_on = models.DateField()
-    done_on = models.DateField(null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    done_on = models.DateField()
 
     class Meta:
         ordering = ["loan", "-id"]

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Min, Q, Sum
 
 from lumbung.audit.services import audit_record
@@ -75,7 +75,7 @@ def penalties_charge(*, cooperative: Cooperative, as_of: dt.date) -> dict[str, i
     The penalty of an instalment is recomputed from its overdue amount and days late, and never
     decreases (a part-payment does not undo a penalty already charged). It is what the member
     owes, not income: a repayment that pays it books it (sharia: to the benevolence fund).
-    Idempotent for a day. Queries: 1 read + 1 per 2,000 changed instalments.
+    Idempotent for a day. Queries: 1 read + 1 prepared update run for each changed row.
     """
     rows = (
         Instalment.objects.filter(cooperative=cooperative, loan__status=Loan.Status.ACTIVE,
@@ -85,7 +85,7 @@ def penalties_charge(*, cooperative: Cooperative, as_of: dt.date) -> dict[str, i
                      "interest_waived", "penalty", "due_date", "loan__product__penalty_rate",
                      "loan__product__penalty_period", "loan__product__penalty_cap_rate")
     )
-    changed = []
+    changed: list[tuple[int, int]] = []
     added = 0
     for (pk, principal, principal_paid, interest, interest_paid, waived, charged, due_date,
          rate, period, cap) in rows.iterator(chunk_size=BATCH):
@@ -93,9 +93,14 @@ def penalties_charge(*, cooperative: Cooperative, as_of: dt.date) -> dict[str, i
         total = penalty(overdue=overdue, days_late=(as_of - due_date).days, rate_percent=rate,
                         period=period, cap_percent=cap)
         if total > charged:
-            changed.append(Instalment(pk=pk, penalty=total))
+            changed.append((total, pk))
             added += total - charged
-    Instalment.objects.bulk_update(changed, ["penalty"], batch_size=BATCH)
+    if changed:
+        # One prepared statement for all rows: bulk_update's CASE over thousands of ids is
+        # several times slower on both engines.
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {Instalment._meta.db_table} SET penalty = %s WHERE id = %s", changed)
     return {"instalments": len(changed), "penalty_added": added}
 
 
@@ -107,7 +112,7 @@ def loans_age(*, cooperative: Cooperative, as_of: dt.date, policy: Policy | None
     """Days past due, class and provision of every active loan as of `as_of` (LoanQuality).
 
     Outstanding is the principal not yet paid (for murabahah the cost part, i.e. the receivable
-    net of deferred margin). Queries: 2 reads + 1 per 2,000 loans written.
+    net of deferred margin). Queries: 2 reads + 1 prepared upsert run for every loan.
     """
     policy = policy or policy_for(cooperative)
     loans = {
@@ -124,25 +129,33 @@ def loans_age(*, cooperative: Cooperative, as_of: dt.date, policy: Policy | None
                   oldest=Min("due_date", filter=UNPAID & Q(due_date__lt=as_of)))
     )
     rows = []
+    late = 0
     for row in figures.iterator(chunk_size=BATCH):
         loan_id = row["loan_id"]
         if loan_id not in loans:
             continue
         days = days_past_due(row["oldest"], as_of)
+        late += days > 0
         loan_class = policy.classify(days)
-        rows.append(LoanQuality(
-            cooperative=cooperative, loan_id=loan_id, as_of=as_of, days_past_due=days,
-            loan_class=loan_class.code, outstanding=row["outstanding"],
-            provision=provision_required(outstanding=row["outstanding"], loan_class=loan_class,
-                                         collateral=loans[loan_id],
-                                         deduct_collateral=policy.collateral_deductible),
-        ))
-    LoanQuality.objects.bulk_create(
-        rows, batch_size=BATCH, update_conflicts=True, unique_fields=["loan"],
-        update_fields=["as_of", "days_past_due", "loan_class", "outstanding", "provision"],
-    )
-    return {"loans": len(rows),
-            "late": sum(1 for row in rows if row.days_past_due > 0)}
+        provision = provision_required(outstanding=row["outstanding"], loan_class=loan_class,
+                                       collateral=loans[loan_id],
+                                       deduct_collateral=policy.collateral_deductible)
+        rows.append((cooperative.pk, loan_id, as_of, days, loan_class.code, row["outstanding"],
+                     provision))
+    if rows:
+        # One prepared upsert for all loans (both engines know ON CONFLICT); bulk_create's
+        # per-object SQL building costs more than the database work here.
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {LoanQuality._meta.db_table} (cooperative_id, loan_id, as_of, "
+                "days_past_due, loan_class, outstanding, provision) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (loan_id) DO UPDATE SET "
+                "as_of = excluded.as_of, days_past_due = excluded.days_past_due, "
+                "loan_class = excluded.loan_class, outstanding = excluded.outstanding, "
+                "provision = excluded.provision",
+                rows,
+            )
+    return {"loans": len(rows), "late": late}
 
 
 # ---------------------------------------------------------------- provisioning

@@ -13,18 +13,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Sum
+from django.db import transaction
+from django.db.models import F, Sum
 
+from lumbung.audit.services import audit_record
+from lumbung.core.errors import LumbungError
 from lumbung.core.money import round_sen
 from lumbung.ledger.selectors import account_codes_by_purpose, subledger_balances
-from lumbung.ledger.services import LineSpec
-from lumbung.loans.accounting import Booking, RepaymentSplit, register_booking
+from lumbung.ledger.services import LineSpec, journal_entry_post
+from lumbung.loans.accounting import Booking, RepaymentSplit, booking_for, register_booking
 from lumbung.loans.calculations import schedule, total_interest
-from lumbung.loans.models import Loan
+from lumbung.loans.models import Instalment, Loan
+from lumbung.loans.models_quality import ProfitReport, ProfitSharingTerms
+from lumbung.tenancy.models import Cooperative
 
 CONVENTIONAL = "conventional"
 MURABAHAH = "murabahah"
@@ -198,3 +205,111 @@ register_booking(IJARAH, _sharia_booking("financing_ijarah", "income_ijarah"))
 # Qardh returns the principal only (its products have no rate); the admin fee is ujrah qardh.
 register_booking(QARDH, _sharia_booking("financing_qardh", "income_qardh_fee",
                                         admin="income_qardh_fee"))
+
+
+# ---------------------------------------------------------------- profit-sharing reports
+
+
+def _require_profit_sharing(loan: Loan) -> None:
+    if loan.contract not in PROFIT_SHARING_CONTRACTS:
+        raise LumbungError("LOAN_NOT_PROFIT_SHARING", loan=loan.display_number)
+
+
+def profit_terms_set(*, cooperative: Cooperative, loan: Loan, nisbah: Decimal,
+                     member_capital: int = 0, acting_user: Any) -> ProfitSharingTerms:
+    """Record the akad's nisbah (the cooperative's share of realised profit, 0..1, exclusive)
+    and, for musyarakah, the member's own capital. Fixed once a profit report exists.
+    Raises LOAN_NOT_PROFIT_SHARING, BAD_INPUT."""
+    _require_profit_sharing(loan)
+    if not Decimal(0) < nisbah < Decimal(1):
+        raise LumbungError("BAD_INPUT", detail="nisbah koperasi harus di antara 0% dan 100%")
+    if member_capital < 0 or (loan.contract == MUDHARABAH and member_capital):
+        raise LumbungError("BAD_INPUT", detail="modal anggota hanya untuk musyarakah (>= 0)")
+    with transaction.atomic(durable=True):
+        if ProfitReport.objects.filter(loan=loan).exists():
+            raise LumbungError("BAD_INPUT", detail="nisbah tidak dapat diubah setelah ada "
+                                                   "laporan bagi hasil")
+        terms, _created = ProfitSharingTerms.objects.update_or_create(
+            loan=loan, defaults={"cooperative": cooperative, "nisbah": nisbah,
+                                 "member_capital": member_capital})
+        audit_record(action="loans.profit_terms.set", acting_user=acting_user,
+                     cooperative=cooperative, obj=loan,
+                     data={"nisbah": str(nisbah), "member_capital": member_capital})
+    return terms
+
+
+def profit_report_record(*, cooperative: Cooperative, loan: Loan, period_end: dt.date,
+                         revenue: int, realised_profit: int, member_negligent: bool = False,
+                         acting_user: Any) -> ProfitReport:
+    """Record the profit (or loss) the member realised in the period ending `period_end`.
+
+    Profit: the cooperative's nisbah share becomes the profit share due with the first unpaid
+    instalment falling due on or after `period_end` (income when paid, like any instalment).
+    Loss: the cooperative's part by capital share (all of it for mudharabah; none when the
+    member was negligent) reduces the financing at once — Dr expense_financing_loss /
+    Cr the financing — and the unpaid principal from the last instalment backwards; that
+    period's profit share is nil. Raises LOAN_NOT_PROFIT_SHARING, LOAN_PROFIT_TERMS_MISSING,
+    LOAN_PROFIT_REPORT_TAKEN, LOAN_NOT_ACTIVE, BAD_INPUT.
+    """
+    _require_profit_sharing(loan)
+    if period_end > cooperative.business_date:
+        raise LumbungError("BAD_INPUT", detail="periode laporan belum berakhir")
+    with transaction.atomic(durable=True):
+        loan = Loan.objects.select_for_update().get(pk=loan.pk, cooperative=cooperative)
+        if loan.status != Loan.Status.ACTIVE:
+            raise LumbungError("LOAN_NOT_ACTIVE", loan=loan.display_number,
+                               status=loan.get_status_display())
+        terms = ProfitSharingTerms.objects.filter(loan=loan).first()
+        if terms is None:
+            raise LumbungError("LOAN_PROFIT_TERMS_MISSING", loan=loan.display_number)
+        if ProfitReport.objects.filter(loan=loan, period_end=period_end).exists():
+            raise LumbungError("LOAN_PROFIT_REPORT_TAKEN", loan=loan.display_number,
+                               date=period_end)
+        unpaid = list(loan.instalments.select_for_update()
+                      .filter(principal_paid__lt=F("principal")).order_by("n"))
+        period = next((row for row in unpaid
+                       if row.due_date >= period_end and not row.interest_paid), None)
+        if period is None:
+            raise LumbungError("BAD_INPUT", detail="tidak ada angsuran terbuka untuk periode ini")
+        share = profit_share(realised_profit=realised_profit, nisbah=terms.nisbah)
+        borne = min(loss_share(loss=-realised_profit, cooperative_capital=loan.principal,
+                               member_capital=terms.member_capital,
+                               member_negligent=member_negligent),
+                    sum(row.principal_due for row in unpaid))
+        period.interest = share
+        changed = {period.pk: period}
+        left = borne
+        for row in reversed(unpaid):
+            cut = min(left, row.principal_due)
+            if cut:
+                row = changed.setdefault(row.pk, row)
+                row.principal -= cut
+                left -= cut
+        Instalment.objects.bulk_update(changed.values(), ["principal", "interest"])
+        entry = None
+        if borne:
+            booking = booking_for(loan)
+            codes = account_codes_by_purpose(cooperative=cooperative,
+                                             purposes={booking.control, "expense_financing_loss"})
+            entry = journal_entry_post(
+                cooperative=cooperative, source="loans.profit_report",
+                lines=[LineSpec(codes["expense_financing_loss"], debit=borne,
+                                member_id=loan.member_id, memo="bagian rugi koperasi"),
+                       LineSpec(codes[booking.control], credit=borne, member_id=loan.member_id,
+                                subledger_ref=loan.subledger_ref, memo="rugi usaha")],
+                description=f"Rugi usaha {loan.display_number} periode s.d. "
+                            f"{period_end:%d-%m-%Y} ditanggung koperasi",
+                idempotency_key=f"loans:profit_report:{loan.pk}:{period_end.isoformat()}",
+                acting_user=acting_user,
+            )
+        report = ProfitReport.objects.create(
+            cooperative=cooperative, loan=loan, period_end=period_end, revenue=revenue,
+            realised_profit=realised_profit, nisbah=terms.nisbah, cooperative_share=share,
+            loss_borne=borne, member_negligent=member_negligent, instalment_n=period.n,
+            entry=entry, reported_by=acting_user,
+        )
+        audit_record(action="loans.profit_report.recorded", acting_user=acting_user,
+                     cooperative=cooperative, obj=loan,
+                     data={"period_end": period_end.isoformat(), "profit": realised_profit,
+                           "share": share, "loss_borne": borne})
+    return report

@@ -30,9 +30,11 @@ class ConsoleTab:
 
 
 CONSOLE_TABS = [
+    ConsoleTab("dinas_dashboard", _("Konsolidasi"), frozenset({"dinas_group"})),
     ConsoleTab("dinas_registry", _("Register"),
                frozenset({"dinas_entry", "dinas_entry_edit", "dinas_entry_new",
-                          "dinas_registry_import", "dinas_dashboard"})),
+                          "dinas_registry_import"})),
+    ConsoleTab("dinas_reports", _("Laporan koperasi")),
 ]
 
 

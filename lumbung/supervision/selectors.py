@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from lumbung.supervision.models import RegistryEntry
+from django.db.models import Count, F, Q, QuerySet, Sum
+
+from lumbung.supervision import calculations
+from lumbung.supervision.models import Alert, PeriodFigures, RegistryEntry
+from lumbung.tenancy.models import SupervisorOffice
 
 
 def rat_held_on(entry: RegistryEntry, year: int | None = None) -> tuple[dt.date | None, bool]:
@@ -35,5 +41,142 @@ def entry_overview(entry: RegistryEntry) -> dict[str, Any]:
         "steps": list(entry.steps.order_by("date", "id")),
         "rat_date": rat_date,
         "rat_from_books": from_books,
-        "checkpoints": None,
+        "checkpoints": _checkpoints(entry),
     }
+
+
+def _checkpoints(entry: RegistryEntry) -> Any:
+    if entry.cooperative is None:
+        return None
+    from lumbung.supervision.figures import checkpoints_check
+
+    # The end of day hands over the checkpoints of the days before it (the day's own is sealed
+    # after the hand-off), so the latest expected is two days before the open business day.
+    return checkpoints_check(entry.cooperative, expected_through=entry.cooperative.business_date
+                             - dt.timedelta(days=2))
+
+
+# ---------------------------------------------------------------- consolidation
+
+SUMMED = ["total_assets", "member_savings", "loans_outstanding", "equity", "shu",
+          "cash_and_bank", "current_liabilities", "total_liabilities", "business_volume",
+          "share_capital", "members_male", "members_female", "managers", "employees"]
+DIMENSIONS = {"jenis": "entry__kind", "kecamatan": "entry__kecamatan",
+              "wilayah": "entry__region_label"}
+
+
+def periods(office: SupervisorOffice) -> list[dt.date]:
+    """Periods for which at least one cooperative of the office has figures, oldest first."""
+    return sorted(PeriodFigures.objects.filter(office=office).order_by()
+                  .values_list("period", flat=True).distinct())
+
+
+def _sums() -> dict[str, Any]:
+    # NPL over the cooperatives that report loan classes only. These come first: once an
+    # aggregate is named "loans_outstanding", that name no longer means the column.
+    sums: dict[str, Any] = {
+        "bad_loans": Sum(F("loans_substandard") + F("loans_doubtful") + F("loans_loss")),
+        "classified_loans": Sum("loans_outstanding", filter=Q(loans_substandard__isnull=False)),
+        "reporting": Count("pk"),
+    }
+    sums.update({name: Sum(name) for name in SUMMED})
+    return sums
+
+
+def _derived(row: Mapping[str, Any]) -> dict[str, Any]:
+    row = dict(row)
+    row["npl"] = calculations.percent_of(row.get("bad_loans"), row.get("classified_loans"))
+    row["liquidity"] = calculations.percent_of(row.get("cash_and_bank"),
+                                         row.get("current_liabilities"))
+    row["members"] = (row.get("members_male") or 0) + (row.get("members_female") or 0)
+    return row
+
+
+@dataclass
+class Consolidation:
+    period: dt.date | None
+    periods: list[dt.date]
+    registered: int
+    totals: dict[str, Any]
+    groups: dict[str, list[dict[str, Any]]]
+    trend: list[dict[str, Any]]
+
+
+def _in_period(office: SupervisorOffice, period: dt.date | None) -> QuerySet[PeriodFigures]:
+    if period is None:
+        return PeriodFigures.objects.none()
+    return PeriodFigures.objects.filter(office=office, period=period)
+
+
+def consolidation(office: SupervisorOffice, period: dt.date | None = None) -> Consolidation:
+    """The sector at a glance for one period: totals, by kind, kecamatan and region, and the
+    trend over every period. A fixed number of aggregate queries, whatever the size."""
+    known = periods(office)
+    if period not in known:
+        period = known[-1] if known else None
+    registered = RegistryEntry.objects.filter(office=office).count()
+    rows = _in_period(office, period).order_by()
+    totals = _derived(rows.aggregate(**_sums()))
+    groups = {
+        name: sorted((_derived(row) for row in rows.values(group=F(column))
+                      .annotate(**_sums())), key=lambda row: -(row["total_assets"] or 0))
+        for name, column in DIMENSIONS.items()
+    }
+    trend = [_derived(row) for row in PeriodFigures.objects.filter(office=office).order_by()
+             .values("period").annotate(**_sums()).order_by("period")]
+    return Consolidation(period=period, periods=known, registered=registered, totals=totals,
+                         groups=groups, trend=trend)
+
+
+def group_members(office: SupervisorOffice, period: dt.date, dimension: str, value: str
+                  ) -> list[PeriodFigures]:
+    """The cooperatives behind one group of the consolidation (the drill-down)."""
+    column = DIMENSIONS[dimension]
+    return list(PeriodFigures.objects.filter(office=office, period=period, **{column: value})
+                .select_related("entry").order_by("-total_assets"))
+
+
+def period_rows(office: SupervisorOffice, period: dt.date | None) -> list[PeriodFigures]:
+    """Every cooperative's figures for one period, with its registry entry."""
+    return list(_in_period(office, period).select_related("entry").order_by("entry__name"))
+
+
+def ods_rows(office: SupervisorOffice, period: dt.date | None) -> list[dict[str, Any]]:
+    """One row per registered cooperative: registry facts, and the period's figures where the
+    cooperative reported (members by gender and staff from the figures when given)."""
+    figures = {row.entry_id: row for row in _in_period(office, period)}
+    rows = []
+    for entry in RegistryEntry.objects.filter(office=office).order_by("name"):
+        row: dict[str, Any] = {name: getattr(entry, name) for name in (
+            "code", "name", "kind", "kecamatan", "nik_koperasi", "rat_held_on",
+            "members_male", "members_female", "managers", "employees")}
+        row["status"] = entry.get_status_display()
+        reported = figures.get(entry.pk)
+        if reported is not None:
+            for name in ("members_male", "members_female", "managers", "employees"):
+                if getattr(reported, name) is not None:
+                    row[name] = getattr(reported, name)
+            for name in ("equity", "total_liabilities", "business_volume", "shu"):
+                row[name] = getattr(reported, name)
+        rows.append(row)
+    return rows
+
+
+def reporting_coverage(office: SupervisorOffice) -> dict[str, Any]:
+    """Who reported: per recent period the count by source, and who is missing the latest."""
+    registered = RegistryEntry.objects.filter(office=office).count()
+    recent = (PeriodFigures.objects.filter(office=office).order_by().values("period")
+              .annotate(platform=Count("pk", filter=Q(source="platform")),
+                        upload=Count("pk", filter=Q(source="unggah")))
+              .order_by("-period")[:6])
+    latest = recent[0]["period"] if recent else None
+    missing = RegistryEntry.objects.filter(office=office).order_by("name")
+    if latest is not None:
+        missing = missing.exclude(figures__period=latest)
+    return {"registered": registered, "periods": list(recent), "latest": latest,
+            "missing": list(missing[:100])}
+
+
+def top_alerts(office: SupervisorOffice, limit: int) -> list[Alert]:
+    return list(Alert.objects.filter(office=office).exclude(status=Alert.Status.RESOLVED)
+                .select_related("entry").order_by("-severity", "entry__name")[:limit])

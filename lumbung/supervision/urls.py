@@ -7,7 +7,13 @@ from lumbung.supervision import views
 P = "dinas/<slug:office>/"
 
 urlpatterns = [
-    path(P, views.registry_list, name="dinas_dashboard"),
+    path(P, views.dashboard, name="dinas_dashboard"),
+    path(P + "konsolidasi/<slug:dimension>/<str:value>/", views.group_detail, name="dinas_group"),
+    path(P + "konsolidasi.xlsx", views.consolidation_xlsx, name="dinas_consolidation_xlsx"),
+    path(P + "ods.xlsx", views.ods_xlsx, name="dinas_ods_xlsx"),
+    path(P + "briefing.pdf", views.briefing_pdf, name="dinas_briefing_pdf"),
+    path(P + "laporan/", views.reports_page, name="dinas_reports"),
+    path(P + "laporan/templat.xlsx", views.upload_template, name="dinas_upload_template"),
     path(P + "register/", views.registry_list, name="dinas_registry"),
     path(P + "register.xlsx", views.registry_export, name="dinas_registry_export"),
     path(P + "register/baru/", views.entry_new, name="dinas_entry_new"),

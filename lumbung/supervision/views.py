@@ -12,13 +12,13 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lumbung.core.errors import LumbungError
-from lumbung.supervision import registry
+from lumbung.supervision import consolidation, figures, registry, selectors
 from lumbung.supervision.access import ANALYST_ROLES, OfficeAccess
 from lumbung.supervision.models import RegistryEntry, Stage
 from lumbung.supervision.rules import registry_rules
@@ -29,7 +29,7 @@ from lumbung.supervision.screens import (
     render_console,
 )
 from lumbung.tenancy.models import Cooperative
-from lumbung.web.screens import XLSX, file_response
+from lumbung.web.screens import PDF, XLSX, file_response, refusal
 
 REGISTRY_PAGE_SIZE = 50
 
@@ -98,8 +98,6 @@ def _nik_status(entry: RegistryEntry, today: dt.date) -> dict[str, Any]:
 def entry_detail(request: HttpRequest, access: OfficeAccess, code: str) -> HttpResponse:
     entry = registry_entry(access, code)
     audit_detail_read(request, access, entry, "registry_entry")
-    from lumbung.supervision import selectors
-
     return render_console(request, access, "supervision/entry_detail.html", {
         "entry": entry,
         "nik": _nik_status(entry, dt.date.today()),
@@ -196,3 +194,111 @@ def registry_sync(request: HttpRequest, access: OfficeAccess) -> HttpResponse:
         registry.registry_entry_for_cooperative(cooperative=cooperative,
                                                 acting_user=request.user)
     return redirect("dinas_registry", office=access.office.code)
+
+
+# ---------------------------------------------------------------- consolidation
+
+
+def _period_param(request: HttpRequest) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(request.GET.get("periode", ""))
+    except ValueError:
+        return None
+
+
+@office_screen()
+def dashboard(request: HttpRequest, access: OfficeAccess) -> HttpResponse:
+    data = selectors.consolidation(access.office, _period_param(request))
+    return render_console(request, access, "supervision/dashboard.html", {
+        "data": data, "charts": consolidation.charts(data),
+        "group_titles": consolidation.GROUP_TITLES,
+    })
+
+
+@office_screen()
+def group_detail(request: HttpRequest, access: OfficeAccess, dimension: str, value: str
+                 ) -> HttpResponse:
+    if dimension not in selectors.DIMENSIONS:
+        raise Http404
+    data = selectors.consolidation(access.office, _period_param(request))
+    if data.period is None:
+        raise Http404
+    rows = selectors.group_members(access.office, data.period, dimension,
+                                   "" if value == "-" else value)
+    return render_console(request, access, "supervision/group_detail.html", {
+        "rows": rows, "dimension_title": consolidation.GROUP_TITLES[dimension],
+        "value": value, "period": data.period,
+    })
+
+
+@office_screen()
+def consolidation_xlsx(request: HttpRequest, access: OfficeAccess) -> HttpResponse:
+    data = selectors.consolidation(access.office, _period_param(request))
+    content = consolidation.consolidation_workbook(
+        data, access.office.name, selectors.period_rows(access.office, data.period))
+    return file_response(content, filename=_period_name("konsolidasi", access, data.period),
+                         content_type=XLSX)
+
+
+@office_screen()
+def ods_xlsx(request: HttpRequest, access: OfficeAccess) -> HttpResponse:
+    data = selectors.consolidation(access.office, _period_param(request))
+    content = consolidation.ods_workbook(selectors.ods_rows(access.office, data.period),
+                                         data.period, access.office.name)
+    return file_response(content, filename=_period_name("ods", access, data.period),
+                         content_type=XLSX)
+
+
+@office_screen()
+def briefing_pdf(request: HttpRequest, access: OfficeAccess) -> HttpResponse:
+    from lumbung.core.documents import pdf_from_template
+
+    data = selectors.consolidation(access.office, _period_param(request))
+    content = pdf_from_template("supervision/briefing_pdf.html", {
+        "office": access.office, "data": data, "charts": consolidation.charts(data),
+        "group_titles": consolidation.GROUP_TITLES,
+        "alerts": selectors.top_alerts(access.office, 10),
+        "printed": dt.date.today(),
+    })
+    name = _period_name("briefing", access, data.period).replace(".xlsx", ".pdf")
+    return file_response(content, filename=name, content_type=PDF, inline=True)
+
+
+def _period_name(prefix: str, access: OfficeAccess, period: dt.date | None) -> str:
+    return f"{prefix}-{access.office.code}-{period:%Y-%m}.xlsx" if period else \
+        f"{prefix}-{access.office.code}.xlsx"
+
+
+# ---------------------------------------------------------------- reports from cooperatives
+
+
+@office_screen()
+def reports_page(request: HttpRequest, access: OfficeAccess) -> HttpResponse:
+    error, saved = None, None
+    if request.method == "POST":
+        try:
+            access.require(ANALYST_ROLES)
+            upload = request.FILES.get("berkas")
+            if upload is None:
+                raise LumbungError("SUPERVISION_FIELD_REQUIRED", field=_("Berkas XLSX"))
+            saved = figures.figures_upload(office=access.office, content=upload.read(),
+                                           acting_user=request.user)
+        except LumbungError as exc:
+            if exc.code == "PERMISSION_DENIED":
+                return refusal(request, exc)
+            error = exc
+    return render_console(request, access, "supervision/reports.html", {
+        "error": error, "problems": getattr(error, "problems", []), "saved": saved,
+        "coverage": selectors.reporting_coverage(access.office),
+        "can_edit": access.has_any(ANALYST_ROLES),
+    }, status=400 if error else 200)
+
+
+@office_screen()
+def upload_template(request: HttpRequest, access: OfficeAccess) -> HttpResponse:
+    entry = None
+    if request.GET.get("kode"):
+        entry = registry_entry(access, request.GET["kode"])
+    content = figures.upload_template(entry, _period_param(request))
+    name = f"templat-laporan-{entry.code if entry else access.office.code}.xlsx"
+    return file_response(content, filename=name, content_type=XLSX)

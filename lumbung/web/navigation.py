@@ -32,7 +32,8 @@ TABS: list[Tab] = [
     Tab("trial_balance", _("Neraca saldo")),
     Tab("loans", _("Pinjaman"), also_current=frozenset({
         "loan_application_new", "loan_applications", "loan_portfolio", "loan_overdue",
-        "loan_detail"})),
+        "loan_detail", "loan_quality", "loan_restructure", "loan_write_off", "loan_write_offs",
+        "loan_collectibility_policy", "loan_profit_terms", "loan_profit_report"})),
 ]
 
 
