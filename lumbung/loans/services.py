@@ -579,6 +579,38 @@ def loan_credit_apply(*, cooperative: Cooperative, loan: Loan, acting_user: Any,
                              idempotency_key, acting_user)
 
 
+def loan_autodebit(*, cooperative: Cooperative, loan: Loan, acting_user: Any
+                   ) -> LoanRepayment | None:
+    """The standing instruction on one loan for the business date: what is due is settled from
+    the loan's credit, then from its auto-debit savings account as far as the account allows
+    (a partial debit when it is short). A building block for the nightly step (plain atomic,
+    inside the step's transaction); idempotent per loan and day. None when nothing moved.
+    Locks the savings account, the loan, then the ledger head."""
+    _check_tenant(cooperative, loan)
+    day = cooperative.business_date
+    key = f"loans:autodebit:{loan.pk}:{day.isoformat()}"
+    with transaction.atomic():
+        earlier = LoanRepayment.objects.filter(cooperative=cooperative,
+                                               idempotency_key=key).first()
+        if earlier is not None:
+            return earlier
+        account = None
+        if loan.autodebit_savings_id is not None:
+            found = SavingsAccount.objects.filter(pk=loan.autodebit_savings_id,
+                                                  cooperative=cooperative,
+                                                  member_id=loan.member_id).first()
+            if found is not None and found.status != SavingsAccount.Status.CLOSED:
+                [account] = savings_lock([found])
+        loan = loan_lock(loan)
+        if loan.status != Loan.Status.ACTIVE:
+            return None
+        owed = selectors.amount_due(loan, day) - selectors.loan_balance(loan)[1]
+        take = min(max(owed, 0), savings_available(account)) if account is not None else 0
+        channel = LoanRepayment.Channel.AUTODEBIT if take else LoanRepayment.Channel.CREDIT
+        return _repay_locked(loan, take, channel, None, account if take else None, False, key,
+                             acting_user)
+
+
 # ---------------------------------------------------------------- member exit
 
 

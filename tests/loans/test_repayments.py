@@ -220,3 +220,26 @@ def test_a_loan_from_the_old_books_keeps_its_schedule_and_ages(funded: City, sit
             principal=JT, term_months=3, disbursed_on=dt.date(2026, 5, 10),
             instalments_paid=3, acting_user=funded.accountant_a)
     assert refused.value.code == "LOAN_TERM_RANGE"
+
+
+def test_the_standing_instruction_debits_savings_on_the_due_date(
+    funded: City, siti_admission
+) -> None:
+    from lumbung.loans.services import loan_autodebit
+
+    sukarela = account_of(siti_admission, "sukarela")
+    savings_deposit(cooperative=funded.coop_a, account=sukarela, amount=520_000 * RUPIAH,
+                    counterpart=vault(funded.coop_a), acting_user=funded.teller_a,
+                    idempotency_key="t:setor")
+    loan = approved_loan(funded, siti_admission.member)
+    loan = loan_disburse(cooperative=funded.coop_a, loan=loan, autodebit_account=sukarela,
+                         acting_user=funded.teller_a)
+    assert loan_autodebit(cooperative=funded.coop_a, loan=loan, acting_user=None) is None
+    move_to(funded, dt.date(2026, 12, 20))
+    # Rp520.000 less the Rp20.000 minimum balance: interest Rp150.000, principal Rp350.000.
+    first = loan_autodebit(cooperative=funded.coop_a, loan=loan, acting_user=None)
+    assert (first.channel, first.amount, first.interest, first.principal) == (
+        "autodebit", 500_000 * RUPIAH, 150_000 * RUPIAH, 350_000 * RUPIAH)
+    assert loan_autodebit(cooperative=funded.coop_a, loan=loan, acting_user=None).pk == first.pk
+    assert savings_available(sukarela) == 0
+    assert LoanRepayment.objects.count() == 1
