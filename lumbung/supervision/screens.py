@@ -35,6 +35,7 @@ CONSOLE_TABS = [
                frozenset({"dinas_entry", "dinas_entry_edit", "dinas_entry_new",
                           "dinas_registry_import"})),
     ConsoleTab("dinas_reports", _("Laporan koperasi")),
+    ConsoleTab("dinas_ratings", _("Kesehatan"), frozenset({"dinas_rating_new", "dinas_rating"})),
 ]
 
 

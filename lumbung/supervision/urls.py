@@ -23,4 +23,8 @@ urlpatterns = [
     path(P + "register/sinkron/", views.registry_sync, name="dinas_registry_sync"),
     path(P + "register/<slug:code>/", views.entry_detail, name="dinas_entry"),
     path(P + "register/<slug:code>/ubah/", views.entry_edit, name="dinas_entry_edit"),
+    path(P + "kesehatan/", views.ratings_list, name="dinas_ratings"),
+    path(P + "kesehatan/<int:pk>/", views.rating_detail, name="dinas_rating"),
+    path(P + "kesehatan/<int:pk>.pdf", views.rating_pdf, name="dinas_rating_pdf"),
+    path(P + "register/<slug:code>/nilai/", views.rating_new, name="dinas_rating_new"),
 ]

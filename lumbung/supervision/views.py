@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lumbung.core.errors import LumbungError
-from lumbung.supervision import consolidation, figures, registry, selectors
+from lumbung.supervision import calculations, consolidation, figures, health, registry, selectors
 from lumbung.supervision.access import ANALYST_ROLES, OfficeAccess
 from lumbung.supervision.models import RegistryEntry, Stage
-from lumbung.supervision.rules import registry_rules
+from lumbung.supervision.rules import default_ruleset_name, registry_rules, ruleset, rulesets
 from lumbung.supervision.screens import (
     audit_detail_read,
     office_screen,
@@ -302,3 +302,85 @@ def upload_template(request: HttpRequest, access: OfficeAccess) -> HttpResponse:
     content = figures.upload_template(entry, _period_param(request))
     name = f"templat-laporan-{entry.code if entry else access.office.code}.xlsx"
     return file_response(content, filename=name, content_type=XLSX)
+
+
+# ---------------------------------------------------------------- health ratings
+
+
+@office_screen()
+def ratings_list(request: HttpRequest, access: OfficeAccess) -> HttpResponse:
+    known = selectors.periods(access.office)
+    period = _period_param(request)
+    if period not in known:
+        period = known[-1] if known else None
+    rows = health.office_ratings(access.office, period) if period else []
+    return render_console(request, access, "supervision/ratings.html", {
+        "rows": rows, "period": period, "periods": known,
+        "can_edit": access.has_any(ANALYST_ROLES),
+    })
+
+
+@office_screen(write=ANALYST_ROLES)
+def rating_new(request: HttpRequest, access: OfficeAccess, code: str) -> HttpResponse:
+    entry = registry_entry(access, code)
+    names = [name for name, data in rulesets().items() if entry.kind in data["kinds"]]
+    chosen = request.POST.get("ruleset") or request.GET.get("aturan") or \
+        default_ruleset_name(entry.kind)
+    periods = list(entry.figures.order_by("-period").values_list("period", flat=True))
+    error = None
+    if request.method == "POST":
+        rules = ruleset(chosen) if chosen in rulesets() else None
+        checklist = {item["code"]: item["code"] in request.POST.getlist("checklist")
+                     for indicator in health.checklist_items(rules or {"aspects": []})
+                     for item in indicator["items"]}
+        try:
+            period = dt.date.fromisoformat(request.POST.get("period", ""))
+        except ValueError:
+            error = LumbungError("SUPERVISION_FIELD_REQUIRED", field=_("Periode"))
+        else:
+            try:
+                saved = health.rating_save(entry=entry, period=period, ruleset_name=chosen,
+                                           checklist=checklist, acting_user=request.user)
+            except LumbungError as exc:
+                error = exc
+            else:
+                return redirect("dinas_rating", office=access.office.code, pk=saved.pk)
+    rules = ruleset(chosen) if chosen in rulesets() else ruleset(default_ruleset_name(entry.kind))
+    return render_console(request, access, "supervision/rating_form.html", {
+        "entry": entry, "names": names, "chosen": rules["name"], "rules": rules,
+        "checklists": health.checklist_items(rules), "periods": periods, "error": error,
+    }, status=400 if error else 200)
+
+
+def _rating(access: OfficeAccess, pk: int) -> Any:
+    from lumbung.supervision.models import HealthRating
+
+    rating = HealthRating.objects.select_related("entry", "rated_by").filter(
+        office=access.office, pk=pk).first()
+    if rating is None:
+        raise Http404
+    return rating
+
+
+@office_screen()
+def rating_detail(request: HttpRequest, access: OfficeAccess, pk: int) -> HttpResponse:
+    rating = _rating(access, pk)
+    audit_detail_read(request, access, rating.entry, "rating")
+    return render_console(request, access, "supervision/rating_detail.html", {
+        "rating": rating, "result": rating.result, "entry": rating.entry,
+        "ratio_labels": calculations.RATIO_LABELS,
+    })
+
+
+@office_screen()
+def rating_pdf(request: HttpRequest, access: OfficeAccess, pk: int) -> HttpResponse:
+    from lumbung.core.documents import pdf_from_template
+
+    rating = _rating(access, pk)
+    audit_detail_read(request, access, rating.entry, "rating_pdf")
+    content = pdf_from_template("supervision/rating_pdf.html", {
+        "rating": rating, "result": rating.result, "entry": rating.entry,
+        "office": access.office, "printed": dt.date.today(),
+    })
+    name = f"penilaian-{rating.entry.code}-{rating.period:%Y-%m}.pdf"
+    return file_response(content, filename=name, content_type=PDF, inline=True)

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('ledger', '0006_approval_idempotency_key'),
-        ('loans', '0003_restructure_done_only'),
+        ('loans', '0004_portfolio_insider_loans'),
     ]
 
     operations = [
