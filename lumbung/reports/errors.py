@@ -63,3 +63,12 @@ define_messages({
         "SHU for {year} has already been distributed; it cannot be repeated.",
     ),
 })
+
+define_messages({
+    "RAT_BAD_DATE": (
+        "Tanggal RAT {date} tidak valid untuk tahun buku {year}: harus sesudah tahun buku "
+        "berakhir dan tidak melewati tanggal usaha.",
+        "RAT date {date} is not valid for book year {year}: it must be after the year ended "
+        "and not after the business date.",
+    ),
+})
