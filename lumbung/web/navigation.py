@@ -30,6 +30,10 @@ TABS: list[Tab] = [
     Tab("entry_new", _("Jurnal manual"), roles=BOOKKEEPING_ROLES),
     Tab("approvals", _("Persetujuan")),
     Tab("trial_balance", _("Neraca saldo")),
+    Tab("reports", _("Laporan")),
+    Tab("period_close", _("Tutup buku")),
+    Tab("shu", _("SHU")),
+    Tab("rat", _("RAT")),
 ]
 
 
