@@ -2,7 +2,8 @@
 
     python -m bench                      full run (1M-line ledger), about 10-15 minutes
     python -m bench --quick              smaller run (100k lines, fewer postings), a few minutes
-    python -m bench --only posting       one or more of: posting concurrency trial_balance verify
+    python -m bench --only posting       one or more of: posting concurrency counter
+                                         trial_balance verify
     python -m bench --db sqlite          one engine only (default: both; PostgreSQL if reachable)
 
 Results: a table on stdout and bench/out/results.json. See bench/README.md for each figure.
@@ -22,7 +23,7 @@ from typing import Any
 
 import bench
 
-STEPS = ("posting", "concurrency", "trial_balance", "verify")
+STEPS = ("posting", "concurrency", "counter", "trial_balance", "verify")
 TARGETS = {
     ("posting", "sqlite"): 1500.0,  # entries/s, at least
     ("posting", "postgresql"): 800.0,
@@ -88,6 +89,11 @@ def summarize(results: list[dict[str, Any]]) -> list[list[str]]:
                              f"queries/posting, tracemalloc {s['tracemalloc_peak_mib']} MiB",
                              f">= {target:,.0f}/s",
                              verdict(s["entries_per_s"], target, True), rss])
+        elif name == "counter":
+            for label, s in r["scenarios"].items():
+                rows.append([f"counter {label} ({s['tellers']} teller)", engine,
+                             f"{s['deposits_per_s']} deposits/s, p95 {s['latency_ms_p95']} ms",
+                             "report", "", rss])
         elif name == "concurrency":
             for label, s in r["scenarios"].items():
                 rows.append([f"concurrency {label}", engine,
@@ -162,6 +168,11 @@ def main() -> None:
     if "concurrency" in args.only and "postgresql" in engines:
         print("Concurrent posters (PostgreSQL)")
         results.append(run("concurrency", "postgresql", ["--per-thread", str(per_thread)], log))
+    if "counter" in args.only:
+        print("Counter deposits (one teller, several tellers in parallel)")
+        for engine in engines:
+            results.append(run("counter", engine,
+                               ["--deposits", "200" if args.quick else "800"], log))
     if {"trial_balance", "verify"} & set(args.only):
         # The two engines' datasets are built side by side (the PostgreSQL load mostly waits on
         # the server); nothing is measured meanwhile.

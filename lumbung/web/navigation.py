@@ -11,6 +11,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from lumbung.tenancy.access import BOOKKEEPING_ROLES, CooperativeAccess
+from lumbung.tenancy.models import CooperativeRole
+
+# The counter (teller's drawer): tellers and a manager standing in; the day's drawers are
+# watched by the people who answer for the cash.
+COUNTER_ROLES = frozenset({CooperativeRole.TELLER, CooperativeRole.MANAGER})
+DRAWER_VIEW_ROLES = frozenset({CooperativeRole.MANAGER, CooperativeRole.ACCOUNTANT,
+                               CooperativeRole.BOARD, CooperativeRole.SUPERVISORY_BOARD})
 
 
 @dataclass(frozen=True)
@@ -30,6 +37,12 @@ TABS: list[Tab] = [
     Tab("entry_new", _("Jurnal manual"), roles=BOOKKEEPING_ROLES),
     Tab("approvals", _("Persetujuan")),
     Tab("trial_balance", _("Neraca saldo")),
+    Tab("teller_home", _("Kasir"), roles=COUNTER_ROLES,
+        also_current=frozenset({"teller_close", "teller_receipt"})),
+    Tab("teller_drawers", _("Laci kas"), roles=DRAWER_VIEW_ROLES,
+        also_current=frozenset({"teller_session"})),
+    Tab("portal:pins", _("PIN anggota"),
+        roles=frozenset({CooperativeRole.TELLER, CooperativeRole.MANAGER})),
     Tab("reports", _("Laporan")),
     Tab("period_close", _("Tutup buku")),
     Tab("shu", _("SHU")),
