@@ -23,12 +23,13 @@ from typing import Any
 
 import bench
 
-STEPS = ("posting", "concurrency", "counter", "trial_balance", "verify")
+STEPS = ("posting", "concurrency", "counter", "trial_balance", "verify", "reports")
 TARGETS = {
     ("posting", "sqlite"): 1500.0,  # entries/s, at least
     ("posting", "postgresql"): 800.0,
     ("trial_balance", None): 200.0,  # ms, at most
     ("verify", None): 30.0,  # s, at most
+    ("reports", None): 300.0,  # ms per statement, at most
 }
 
 
@@ -111,6 +112,12 @@ def summarize(results: list[dict[str, Any]]) -> list[list[str]]:
                              f"{s['max_ms']}), {s['lines_after_as_of']:,} later lines, "
                              f"tracemalloc {s['tracemalloc_peak_mib']} MiB",
                              "<= 200 ms", verdict(s["median_ms"], 200.0, False), rss])
+        elif name == "reports":
+            for label, s in r["variants"].items():
+                rows.append([f"statement {label}", engine,
+                             f"median {s['median_ms']} ms (first {s['first_ms']}, max "
+                             f"{s['max_ms']}), {s['queries']} queries, {r['lines']:,} lines",
+                             "<= 300 ms", verdict(s["median_ms"], 300.0, False), rss])
         elif name == "verify":
             extra = (f", tracemalloc {r['tracemalloc_peak_mib']} MiB"
                      if "tracemalloc_peak_mib" in r else "")
@@ -173,7 +180,7 @@ def main() -> None:
         for engine in engines:
             results.append(run("counter", engine,
                                ["--deposits", "200" if args.quick else "800"], log))
-    if {"trial_balance", "verify"} & set(args.only):
+    if {"trial_balance", "verify", "reports"} & set(args.only):
         # The two engines' datasets are built side by side (the PostgreSQL load mostly waits on
         # the server); nothing is measured meanwhile.
         print(f"Building the {lines:,}-line ledger once per engine")
@@ -190,6 +197,10 @@ def main() -> None:
             print("Trial balance")
             for engine in built:
                 results.append(run("trial_balance", engine, [], log))
+        if "reports" in args.only:
+            print("Statements (balance sheet, surplus statement)")
+            for engine in built:
+                results.append(run("reports", engine, [], log))
         if "verify" in args.only:
             print("Verify")
             extra = ["--tracemalloc"] if args.tracemalloc else []
