@@ -86,7 +86,7 @@ def shu_list_xlsx(cooperative: Cooperative, result: ShuResult) -> bytes:
     for cell in members[1]:
         cell.font = Font(bold=True)
     for number, share in enumerate(result.members, start=2):
-        members.append([share.number, safe_cell(share.name), rupiah_cell(int(share.savings)),
+        members.append([share.number, safe_cell(share.name), rupiah_cell(share.savings_sen),
                         rupiah_cell(share.participation), rupiah_cell(share.capital),
                         rupiah_cell(share.business), f"=E{number}+F{number}"])
     end = members.max_row

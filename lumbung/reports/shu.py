@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from lumbung.audit.services import audit_record
 from lumbung.core.errors import LumbungError
+from lumbung.core.money import round_sen
 from lumbung.ledger.models import JournalLine
 from lumbung.ledger.services import LineSpec, coa_template_name, journal_entry_post
 from lumbung.members.models import Member
@@ -74,6 +75,11 @@ class MemberShare:
     @property
     def total(self) -> int:
         return self.capital + self.business
+
+    @property
+    def savings_sen(self) -> int:
+        """The savings basis (an average may have a fraction of a sen) rounded for display."""
+        return round_sen(self.savings)
 
 
 @dataclass
