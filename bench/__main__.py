@@ -24,7 +24,7 @@ from typing import Any
 import bench
 
 STEPS = ("posting", "concurrency", "counter", "trial_balance", "verify", "loans_eod",
-         "savings_interest")
+         "savings_interest", "reports")
 TARGETS = {
     ("posting", "sqlite"): 1500.0,  # entries/s, at least
     ("posting", "postgresql"): 800.0,
@@ -32,6 +32,7 @@ TARGETS = {
     ("verify", None): 30.0,  # s, at most
     ("loans_eod", "sqlite"): 120.0,  # s for a night over 100,000 loans, at most
     ("savings_interest", "sqlite"): 60.0,  # s for 100,000 sukarela accounts, at most
+    ("reports", None): 300.0,  # ms per statement, at most
 }
 
 
@@ -131,6 +132,12 @@ def summarize(results: list[dict[str, Any]]) -> list[list[str]]:
                          f"<= {target:g} s" if engine == "sqlite" else "",
                          verdict(r["seconds"], target, False) if engine == "sqlite" else "",
                          rss])
+        elif name == "reports":
+            for label, s in r["variants"].items():
+                rows.append([f"statement {label}", engine,
+                             f"median {s['median_ms']} ms (first {s['first_ms']}, max "
+                             f"{s['max_ms']}), {s['queries']} queries, {r['lines']:,} lines",
+                             "<= 300 ms", verdict(s["median_ms"], 300.0, False), rss])
         elif name == "verify":
             extra = (f", tracemalloc {r['tracemalloc_peak_mib']} MiB"
                      if "tracemalloc_peak_mib" in r else "")
@@ -193,7 +200,7 @@ def main() -> None:
         for engine in engines:
             results.append(run("counter", engine,
                                ["--deposits", "200" if args.quick else "800"], log))
-    if {"trial_balance", "verify"} & set(args.only):
+    if {"trial_balance", "verify", "reports"} & set(args.only):
         # The two engines' datasets are built side by side (the PostgreSQL load mostly waits on
         # the server); nothing is measured meanwhile.
         print(f"Building the {lines:,}-line ledger once per engine")
@@ -210,6 +217,10 @@ def main() -> None:
             print("Trial balance")
             for engine in built:
                 results.append(run("trial_balance", engine, [], log))
+        if "reports" in args.only:
+            print("Statements (balance sheet, surplus statement)")
+            for engine in built:
+                results.append(run("reports", engine, [], log))
         if "verify" in args.only:
             print("Verify")
             extra = ["--tracemalloc"] if args.tracemalloc else []

@@ -50,6 +50,10 @@ TABS: list[Tab] = [
         "loan_collectibility_policy", "loan_profit_terms", "loan_profit_report"})),
     Tab("portal:pins", _("PIN anggota"),
         roles=frozenset({CooperativeRole.TELLER, CooperativeRole.MANAGER})),
+    Tab("reports", _("Laporan")),
+    Tab("period_close", _("Tutup buku")),
+    Tab("shu", _("SHU")),
+    Tab("rat", _("RAT")),
 ]
 
 
