@@ -105,6 +105,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Periode {period} belum berakhir menurut tanggal usaha ({business_date}).",
         "Period {period} has not ended yet by the business date ({business_date}).",
     ),
+    "LEDGER_PERIOD_NOT_CLOSED": (
+        "Periode {period} belum ditutup, jadi tidak bisa dibuka kembali.",
+        "Period {period} is not closed, so it cannot be re-opened.",
+    ),
+    "LEDGER_PERIOD_NOT_LATEST": (
+        "Periode {period} bukan periode tertutup terakhir; buka kembali periode sesudahnya dulu.",
+        "Period {period} is not the latest closed period; re-open the later ones first.",
+    ),
     "APPROVAL_REQUIRED": (
         "Jumlah {amount} melebihi batas wewenang Anda ({limit}); menunggu persetujuan.",
         "Amount {amount} is above your limit ({limit}); it waits for approval.",

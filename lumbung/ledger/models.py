@@ -7,7 +7,7 @@ Rules the database enforces (triggers in lumbung/ledger/sql/, installed by migra
   `line_count` lines (checked per line on SQLite, at commit by a deferred trigger on PostgreSQL);
 - a line's account and entry belong to the line's cooperative;
 - nothing is posted into a closed period, nor before it (a closed month settles all earlier
-  days).
+  days); a closed period re-opens only with its reopen_count rising by one.
 """
 
 from __future__ import annotations
@@ -215,7 +215,7 @@ class JournalLine(models.Model):
 
 
 class AccountingPeriod(models.Model):
-    """A month of the books. Once closed it never reopens and accepts no posting."""
+    """A month of the books. Once closed it accepts no posting; only the board re-opens it."""
 
     cooperative = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="periods")
     start_date = models.DateField()
@@ -224,6 +224,9 @@ class AccountingPeriod(models.Model):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # How often the board re-opened it (each audited); the database lets a closed period open
+    # again only together with this count rising by one.
+    reopen_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["cooperative", "start_date"]

@@ -624,6 +624,44 @@ def period_close(*, cooperative: Cooperative, month: dt.date, acting_user: Any) 
     return period
 
 
+def period_reopen(
+    *, cooperative: Cooperative, month: dt.date, reason: str, acting_user: Any
+) -> AccountingPeriod:
+    """Open the latest closed month again (the caller has checked it is the board's decision).
+
+    Only the latest closed month, so every earlier month stays settled; audited with the reason.
+    Raises LumbungError(LEDGER_PERIOD_NOT_CLOSED, LEDGER_PERIOD_NOT_LATEST, BAD_INPUT).
+    """
+    start, _end = _month_bounds(month)
+    label = start.strftime("%Y-%m")
+    reason = reason.strip()
+    if not reason:
+        raise LumbungError("BAD_INPUT", detail="alasan pembukaan kembali wajib diisi")
+    with transaction.atomic():
+        LedgerHead.objects.select_for_update().get(cooperative=cooperative)
+        period = AccountingPeriod.objects.filter(
+            cooperative=cooperative, start_date=start, closed_at__isnull=False
+        ).first()
+        if period is None:
+            raise LumbungError("LEDGER_PERIOD_NOT_CLOSED", period=label)
+        if AccountingPeriod.objects.filter(
+            cooperative=cooperative, start_date__gt=start, closed_at__isnull=False
+        ).exists():
+            raise LumbungError("LEDGER_PERIOD_NOT_LATEST", period=label)
+        period.closed_at = None
+        period.closed_by = None
+        period.reopen_count += 1
+        period.save(update_fields=["closed_at", "closed_by", "reopen_count"])
+        audit_record(
+            action="ledger.period.reopened",
+            acting_user=acting_user,
+            cooperative=cooperative,
+            obj=period,
+            data={"period": label, "reason": reason[:300], "reopen_count": period.reopen_count},
+        )
+    return period
+
+
 # ---------------------------------------------------------------- checkpoints
 
 

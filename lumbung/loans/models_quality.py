@@ -62,6 +62,8 @@ class PortfolioSnapshot(models.Model):
     par60 = models.BigIntegerField(default=0)
     par90 = models.BigIntegerField(default=0)
     provision_required = models.BigIntegerField(default=0)
+    # Outstanding of loans to related parties (pengurus, pengawas, staff), for the Dinas.
+    insider_loans = models.BigIntegerField(default=0)
     policy_version = models.CharField(max_length=60, blank=True)
 
     class Meta:

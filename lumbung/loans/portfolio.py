@@ -161,20 +161,29 @@ def loans_age(*, cooperative: Cooperative, as_of: dt.date, policy: Policy | None
 # ---------------------------------------------------------------- provisioning
 
 
-def _quality_rows(cooperative: Cooperative) -> list[tuple[str, int, int, int]]:
-    """(class, days past due, outstanding, provision) of every active loan's last ageing."""
-    return list(
+QualityRow = tuple[str, int, int, int, bool]
+
+
+def _quality_rows(cooperative: Cooperative) -> list[QualityRow]:
+    """(class, days past due, outstanding, provision, related party) of every active loan's
+    last ageing."""
+    return [
+        (code, days, outstanding, provision, bool(related))
+        for code, days, outstanding, provision, related in
         LoanQuality.objects.filter(cooperative=cooperative, loan__status=Loan.Status.ACTIVE)
-        .values_list("loan_class", "days_past_due", "outstanding", "provision")
-    )
+        .values_list("loan_class", "days_past_due", "outstanding", "provision",
+                     "loan__application__related_party")
+    ]
 
 
-def _figures(rows: Iterable[tuple[str, int, int, int]], policy: Policy) -> dict[str, Any]:
+def _figures(rows: Iterable[QualityRow], policy: Policy) -> dict[str, Any]:
     by_class: dict[str, dict[str, int]] = {
         c.code: {"loans": 0, "outstanding": 0, "provision": 0} for c in policy.classes
     }
     days_and_outstanding = []
-    for code, days, outstanding, provision in rows:
+    insider = 0
+    for code, days, outstanding, provision, related in rows:
+        insider += outstanding if related else 0
         bucket = by_class.setdefault(code, {"loans": 0, "outstanding": 0, "provision": 0})
         bucket["loans"] += 1
         bucket["outstanding"] += outstanding
@@ -189,6 +198,7 @@ def _figures(rows: Iterable[tuple[str, int, int, int]], policy: Policy) -> dict[
         "npl": sum(b["outstanding"] for code, b in by_class.items() if code not in performing),
         "par30": par[30], "par60": par[60], "par90": par[90],
         "provision_required": sum(b["provision"] for b in by_class.values()),
+        "insider_loans": insider,
     }
 
 
@@ -235,9 +245,10 @@ def provision_adjust(*, cooperative: Cooperative, as_of: dt.date, acting_user: A
 def portfolio_quality(*, cooperative: Cooperative, as_of: dt.date) -> dict[str, Any]:
     """The portfolio's quality at the end of `as_of` (the last nightly figures on or before it;
     the current ageing when no night has been kept yet). Amounts in sen:
-    {as_of, loans, outstanding, by_class: {code: outstanding}, npl, npl_ratio (Decimal, 0..1),
-    par30, par60, par90, provision_required, policy_version}. NPL = the non-performing classes
-    (kurang lancar + diragukan + macet)."""
+    {as_of, loans, outstanding, by_class: {code: outstanding}, class_details: {code: {loans,
+    outstanding, provision}}, npl, npl_ratio (Decimal, 0..1), par30, par60, par90,
+    provision_required, insider_loans (to pengurus, pengawas, staff), policy_version}.
+    NPL = the non-performing classes (kurang lancar + diragukan + macet)."""
     snapshot = PortfolioSnapshot.objects.filter(cooperative=cooperative, date__lte=as_of) \
         .order_by("-date").first()
     if snapshot is not None:
@@ -246,6 +257,7 @@ def portfolio_quality(*, cooperative: Cooperative, as_of: dt.date) -> dict[str, 
             "by_class": snapshot.by_class, "npl": snapshot.npl, "par30": snapshot.par30,
             "par60": snapshot.par60, "par90": snapshot.par90,
             "provision_required": snapshot.provision_required,
+            "insider_loans": snapshot.insider_loans,
             "policy_version": snapshot.policy_version,
         }
     else:

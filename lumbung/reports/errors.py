@@ -15,4 +15,20 @@ define_messages({
         "Laporan {name} tidak dikenal.",
         "Unknown report {name}.",
     ),
+    "REPORT_CLOSE_CHECKS_FAILED": (
+        "Periode {period} belum bisa ditutup: {failures}",
+        "Period {period} cannot be closed yet: {failures}",
+    ),
+    "REPORT_YEAR_NOT_ENDED": (
+        "Tahun buku {year} belum berakhir menurut tanggal usaha.",
+        "Book year {year} has not ended yet by the business date.",
+    ),
+    "REPORT_YEAR_ALREADY_CLOSED": (
+        "Tahun buku {year} sudah ditutup (jurnal penutup sudah diposting).",
+        "Book year {year} is already closed (its closing entry is posted).",
+    ),
+    "REPORT_NOTHING_TO_CLOSE": (
+        "Tidak ada pendapatan atau beban pada tahun buku {year}.",
+        "There is no income or expense in book year {year}.",
+    ),
 })

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from django.db.models import Max, Sum
 
-from lumbung.ledger.models import Account, AccountBalance, JournalLine
+from lumbung.ledger.models import Account, AccountBalance, AccountingPeriod, JournalLine
 from lumbung.ledger.services import coa_template_name
 from lumbung.reports.calculations import AccountInfo, Balance
 from lumbung.reports.models import AccountSnapshot, RatMeeting, ShuPlan, YearEndClosing
@@ -130,6 +130,19 @@ def shu_allocation_turnover(
 
 def account_by_purpose(*, cooperative: Cooperative, purpose: str) -> Account:
     return Account.objects.get(cooperative=cooperative, purpose=purpose)
+
+
+def accounts_by_purpose(*, cooperative: Cooperative, purposes: list[str]) -> list[Account]:
+    return list(Account.objects.filter(cooperative=cooperative, purpose__in=purposes))
+
+
+def closed_periods(*, cooperative: Cooperative) -> list[AccountingPeriod]:
+    return list(AccountingPeriod.objects.filter(cooperative=cooperative).order_by("-start_date"))
+
+
+def year_end_closings(*, cooperative: Cooperative) -> list[YearEndClosing]:
+    return list(YearEndClosing.objects.filter(cooperative=cooperative)
+                .select_related("entry").order_by("-year"))
 
 
 def rat_held_on(cooperative: Cooperative, year: int) -> dt.date | None:

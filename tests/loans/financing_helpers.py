@@ -38,7 +38,7 @@ def cash_code(cooperative: Cooperative) -> str:
 def make_loan(cooperative: Cooperative, *, principal: int, months: int = 12,
               rate: str = "12", product: str | None = None, method: str = "flat",
               start: dt.date | None = None, collateral: int = 0, borrower: Member | None = None,
-              acting_user=None) -> Loan:
+              related_party: bool = False, acting_user=None) -> Loan:
     """An active loan disbursed in cash on `start` (default: the business date), no fees."""
     loan_products_install(cooperative=cooperative, acting_user=None)
     code = product or ("murabahah" if cooperative.is_sharia else "pinjaman-umum")
@@ -46,13 +46,14 @@ def make_loan(cooperative: Cooperative, *, principal: int, months: int = 12,
     start = start or cooperative.business_date
     number = (Loan.objects.filter(cooperative=cooperative).aggregate(n=Max("number"))["n"] or 0)
     application = None
-    if collateral:
+    if collateral or related_party:
         from lumbung.loans.models import LoanApplication
 
         application = LoanApplication.objects.create(
             cooperative=cooperative, member=borrower or member(cooperative), product=chosen,
             amount=principal, term_months=months, purpose="modal usaha", applied_on=start,
-            collateral_value=collateral, status=LoanApplication.Status.APPROVED,
+            collateral_value=collateral, related_party=related_party,
+            status=LoanApplication.Status.APPROVED,
             submitted_by=acting_user,
         )
         borrower = application.member

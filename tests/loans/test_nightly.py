@@ -29,7 +29,7 @@ RP = 100
 def book(city):
     """Three loans of cooperative A on 20 Nov 2026:
     - late: Rp12.000.000 / 12 months from 20 Jun 2026, two instalments paid → 61 days late;
-    - fresh: Rp5.000.000 / 12 months from 1 Nov 2026 → nothing due yet;
+    - fresh: Rp5.000.000 / 12 months from 1 Nov 2026 → nothing due yet (a pengurus's loan);
     - bad: Rp6.000.000 / 12 months from 20 Nov 2025, nothing paid → 335 days late.
     Flat 12 %: late pays Rp1.000.000 + Rp120.000 a month, bad Rp500.000 + Rp60.000."""
     coop = city.coop_a
@@ -38,7 +38,8 @@ def book(city):
     pay_instalment(late, 1)
     pay_instalment(late, 2)
     move_to(coop, BUSINESS_DATE)
-    fresh = make_loan(coop, principal=5_000_000 * RP, start=dt.date(2026, 11, 1))
+    fresh = make_loan(coop, principal=5_000_000 * RP, start=dt.date(2026, 11, 1),
+                      related_party=True, acting_user=city.manager_a)
     bad = make_loan(coop, principal=6_000_000 * RP, start=dt.date(2025, 11, 20))
     return {"late": late, "fresh": fresh, "bad": bad}
 
@@ -108,6 +109,7 @@ def test_portfolio_quality_is_public_and_reads_any_past_night(city, book):
                                 "diragukan": 0, "macet": 6_000_000 * RP}
     assert live["npl"] == 16_000_000 * RP
     assert live["npl_ratio"] == Decimal(16) / 21
+    assert live["insider_loans"] == 5_000_000 * RP
     assert (live["par30"], live["par60"], live["par90"]) == (
         16_000_000 * RP, 16_000_000 * RP, 6_000_000 * RP)
     portfolio.provision_adjust(cooperative=coop, as_of=BUSINESS_DATE, acting_user=None)
@@ -116,6 +118,7 @@ def test_portfolio_quality_is_public_and_reads_any_past_night(city, book):
     later = portfolio_quality(cooperative=coop, as_of=BUSINESS_DATE + dt.timedelta(days=10))
     assert later["as_of"] == BUSINESS_DATE
     assert later["npl"] == 16_000_000 * RP
+    assert later["insider_loans"] == 5_000_000 * RP
     assert portfolio_quality(cooperative=city.coop_b, as_of=BUSINESS_DATE)["outstanding"] == 0
 
 

@@ -46,11 +46,21 @@ DROP TRIGGER IF EXISTS audit_event_no_truncate ON audit_auditevent;
 CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_auditevent
 FOR EACH STATEMENT EXECUTE FUNCTION ledger_forbid_change();
 -- ;;
--- A closed period never reopens and is never deleted. (A BEFORE DELETE trigger must return
--- OLD to let the delete of an open period through; NEW is null there.)
+-- A closed period is never changed nor deleted; the only way back is the board's audited
+-- re-open, which must count itself (reopen_count + 1, never decreasing) so the row keeps the
+-- trace. (A BEFORE DELETE trigger must return OLD to let the delete of an open period through;
+-- NEW is null there.)
 CREATE OR REPLACE FUNCTION ledger_period_stays_closed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  IF TG_OP = 'UPDATE' AND NEW.reopen_count < OLD.reopen_count THEN
+    RAISE EXCEPTION 'LEDGER_PERIOD_CLOSED: a re-open count never decreases';
+  END IF;
   IF OLD.closed_at IS NOT NULL THEN
+    IF TG_OP = 'UPDATE' AND NEW.closed_at IS NULL AND NEW.reopen_count = OLD.reopen_count + 1
+       AND NEW.start_date = OLD.start_date AND NEW.end_date = OLD.end_date
+       AND NEW.cooperative_id = OLD.cooperative_id THEN
+      RETURN NEW;
+    END IF;
     RAISE EXCEPTION 'LEDGER_PERIOD_CLOSED: a closed period cannot be changed';
   END IF;
   IF TG_OP = 'DELETE' THEN

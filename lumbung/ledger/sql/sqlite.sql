@@ -41,11 +41,15 @@ DROP TRIGGER IF EXISTS audit_event_no_delete;
 CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_auditevent
 BEGIN SELECT RAISE(ABORT, 'LEDGER_APPEND_ONLY: audit events cannot be deleted'); END;
 -- ;;
--- A closed period never reopens and is never deleted.
+-- A closed period is never changed nor deleted; the only way back is the board's audited
+-- re-open, which must count itself (reopen_count + 1, never decreasing).
 DROP TRIGGER IF EXISTS ledger_period_stays_closed;
 -- ;;
 CREATE TRIGGER ledger_period_stays_closed BEFORE UPDATE ON ledger_accountingperiod
-WHEN OLD.closed_at IS NOT NULL
+WHEN NEW.reopen_count < OLD.reopen_count OR (OLD.closed_at IS NOT NULL AND NOT (
+  NEW.closed_at IS NULL AND NEW.reopen_count = OLD.reopen_count + 1
+  AND NEW.start_date = OLD.start_date AND NEW.end_date = OLD.end_date
+  AND NEW.cooperative_id = OLD.cooperative_id))
 BEGIN SELECT RAISE(ABORT, 'LEDGER_PERIOD_CLOSED: a closed period cannot be changed'); END;
 -- ;;
 DROP TRIGGER IF EXISTS ledger_period_no_delete;
