@@ -3,7 +3,7 @@
     python -m bench                      full run (1M-line ledger), about 10-15 minutes
     python -m bench --quick              smaller run (100k lines, fewer postings), a few minutes
     python -m bench --only posting       one or more of: posting concurrency counter
-                                         trial_balance verify
+                                         trial_balance verify loans_eod
     python -m bench --db sqlite          one engine only (default: both; PostgreSQL if reachable)
 
 Results: a table on stdout and bench/out/results.json. See bench/README.md for each figure.
@@ -23,13 +23,16 @@ from typing import Any
 
 import bench
 
-STEPS = ("posting", "concurrency", "counter", "trial_balance", "verify", "savings_interest")
+STEPS = ("posting", "concurrency", "counter", "trial_balance", "verify", "loans_eod",
+         "savings_interest", "reports")
 TARGETS = {
     ("posting", "sqlite"): 1500.0,  # entries/s, at least
     ("posting", "postgresql"): 800.0,
     ("trial_balance", None): 200.0,  # ms, at most
     ("verify", None): 30.0,  # s, at most
+    ("loans_eod", "sqlite"): 120.0,  # s for a night over 100,000 loans, at most
     ("savings_interest", "sqlite"): 60.0,  # s for 100,000 sukarela accounts, at most
+    ("reports", None): 300.0,  # ms per statement, at most
 }
 
 
@@ -112,6 +115,14 @@ def summarize(results: list[dict[str, Any]]) -> list[list[str]]:
                              f"{s['max_ms']}), {s['lines_after_as_of']:,} later lines, "
                              f"tracemalloc {s['tracemalloc_peak_mib']} MiB",
                              "<= 200 ms", verdict(s["median_ms"], 200.0, False), rss])
+        elif name == "loans_eod":
+            target = TARGETS.get(("loans_eod", engine))
+            rows.append(["loans nightly", engine,
+                         f"{r['nightly_s']} s for {r['loans']:,} loans "
+                         f"({r['nightly_loans_per_s']:,} loans/s; month-end accrual "
+                         f"{r['steps']['loans.accrual']['seconds']} s more)",
+                         f"<= {target:g} s" if target else "report",
+                         verdict(r["nightly_s"], target, False) if target else "", rss])
         elif name == "savings_interest":
             target = TARGETS[("savings_interest", "sqlite")]
             rows.append(["savings month-end interest", engine,
@@ -121,6 +132,12 @@ def summarize(results: list[dict[str, Any]]) -> list[list[str]]:
                          f"<= {target:g} s" if engine == "sqlite" else "",
                          verdict(r["seconds"], target, False) if engine == "sqlite" else "",
                          rss])
+        elif name == "reports":
+            for label, s in r["variants"].items():
+                rows.append([f"statement {label}", engine,
+                             f"median {s['median_ms']} ms (first {s['first_ms']}, max "
+                             f"{s['max_ms']}), {s['queries']} queries, {r['lines']:,} lines",
+                             "<= 300 ms", verdict(s["median_ms"], 300.0, False), rss])
         elif name == "verify":
             extra = (f", tracemalloc {r['tracemalloc_peak_mib']} MiB"
                      if "tracemalloc_peak_mib" in r else "")
@@ -183,7 +200,7 @@ def main() -> None:
         for engine in engines:
             results.append(run("counter", engine,
                                ["--deposits", "200" if args.quick else "800"], log))
-    if {"trial_balance", "verify"} & set(args.only):
+    if {"trial_balance", "verify", "reports"} & set(args.only):
         # The two engines' datasets are built side by side (the PostgreSQL load mostly waits on
         # the server); nothing is measured meanwhile.
         print(f"Building the {lines:,}-line ledger once per engine")
@@ -200,11 +217,20 @@ def main() -> None:
             print("Trial balance")
             for engine in built:
                 results.append(run("trial_balance", engine, [], log))
+        if "reports" in args.only:
+            print("Statements (balance sheet, surplus statement)")
+            for engine in built:
+                results.append(run("reports", engine, [], log))
         if "verify" in args.only:
             print("Verify")
             extra = ["--tracemalloc"] if args.tracemalloc else []
             for engine in built:
                 results.append(run("verify", engine, extra, log))
+    if "loans_eod" in args.only:
+        print("Loans nightly run")
+        for engine in engines:
+            results.append(run("loans_eod", engine,
+                               ["--loans", "20000" if args.quick else "100000"], log))
 
     if "savings_interest" in args.only:
         print("Savings month-end interest")
