@@ -23,13 +23,16 @@ from typing import Any
 
 import bench
 
-STEPS = ("posting", "concurrency", "counter", "trial_balance", "verify", "loans_eod")
+STEPS = ("posting", "concurrency", "counter", "trial_balance", "verify", "loans_eod",
+         "savings_interest", "reports")
 TARGETS = {
     ("posting", "sqlite"): 1500.0,  # entries/s, at least
     ("posting", "postgresql"): 800.0,
     ("trial_balance", None): 200.0,  # ms, at most
     ("verify", None): 30.0,  # s, at most
     ("loans_eod", "sqlite"): 120.0,  # s for a night over 100,000 loans, at most
+    ("savings_interest", "sqlite"): 60.0,  # s for 100,000 sukarela accounts, at most
+    ("reports", None): 300.0,  # ms per statement, at most
 }
 
 
@@ -120,6 +123,21 @@ def summarize(results: list[dict[str, Any]]) -> list[list[str]]:
                          f"{r['steps']['loans.accrual']['seconds']} s more)",
                          f"<= {target:g} s" if target else "report",
                          verdict(r["nightly_s"], target, False) if target else "", rss])
+        elif name == "savings_interest":
+            target = TARGETS[("savings_interest", "sqlite")]
+            rows.append(["savings month-end interest", engine,
+                         f"{r['accounts']:,} accounts in {r['seconds']} s "
+                         f"({r['accounts_per_s']:,}/s), {r['entries']} entries, "
+                         f"{r['lines']:,} lines, verify ok={r['verify_ok']}",
+                         f"<= {target:g} s" if engine == "sqlite" else "",
+                         verdict(r["seconds"], target, False) if engine == "sqlite" else "",
+                         rss])
+        elif name == "reports":
+            for label, s in r["variants"].items():
+                rows.append([f"statement {label}", engine,
+                             f"median {s['median_ms']} ms (first {s['first_ms']}, max "
+                             f"{s['max_ms']}), {s['queries']} queries, {r['lines']:,} lines",
+                             "<= 300 ms", verdict(s["median_ms"], 300.0, False), rss])
         elif name == "verify":
             extra = (f", tracemalloc {r['tracemalloc_peak_mib']} MiB"
                      if "tracemalloc_peak_mib" in r else "")
@@ -182,7 +200,7 @@ def main() -> None:
         for engine in engines:
             results.append(run("counter", engine,
                                ["--deposits", "200" if args.quick else "800"], log))
-    if {"trial_balance", "verify"} & set(args.only):
+    if {"trial_balance", "verify", "reports"} & set(args.only):
         # The two engines' datasets are built side by side (the PostgreSQL load mostly waits on
         # the server); nothing is measured meanwhile.
         print(f"Building the {lines:,}-line ledger once per engine")
@@ -199,6 +217,10 @@ def main() -> None:
             print("Trial balance")
             for engine in built:
                 results.append(run("trial_balance", engine, [], log))
+        if "reports" in args.only:
+            print("Statements (balance sheet, surplus statement)")
+            for engine in built:
+                results.append(run("reports", engine, [], log))
         if "verify" in args.only:
             print("Verify")
             extra = ["--tracemalloc"] if args.tracemalloc else []
@@ -209,6 +231,12 @@ def main() -> None:
         for engine in engines:
             results.append(run("loans_eod", engine,
                                ["--loans", "20000" if args.quick else "100000"], log))
+
+    if "savings_interest" in args.only:
+        print("Savings month-end interest")
+        accounts = "20000" if args.quick else "100000"
+        for engine in engines:
+            results.append(run("savings_interest", engine, ["--accounts", accounts], log))
 
     total = round(time.perf_counter() - started, 1)
     document = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from django.views.decorators.http import require_POST
 
 from lumbung.core.documents import qr_svg
 from lumbung.core.errors import LumbungError
-from lumbung.core.money import format_rupiah
+from lumbung.core.money import format_rupiah, parse_rupiah
 from lumbung.members.models import Member
 from lumbung.portal import selectors
 from lumbung.portal.access import (
@@ -41,7 +42,10 @@ from lumbung.portal.access import (
     new_device_id,
     set_cookie,
 )
-from lumbung.portal.models import MemberCredential, MemberSession
+from lumbung.portal.billers import ppob_rules
+from lumbung.portal.models import BillPayment, MemberCredential, MemberSession
+from lumbung.portal.movements import member_transfer, transfer_preview, va_number
+from lumbung.portal.ppob import bill_pay, bill_quote
 from lumbung.portal.services import (
     LoginOutcome,
     login_challenge_answer,
@@ -50,6 +54,7 @@ from lumbung.portal.services import (
     member_pin_set,
     member_preferences_update,
 )
+from lumbung.portal.verification import receipt_check
 from lumbung.tenancy import throttle
 from lumbung.tenancy.access import CooperativeAccess
 from lumbung.tenancy.models import CooperativeRole
@@ -143,6 +148,7 @@ def home(request: HttpRequest, session: MemberSession) -> HttpResponse:
         "accounts": selectors.member_ledger_accounts(**ids),
         "pending": selectors.pending_requests(**ids),
         "recent": recent, "last_id": max((item.line_id for item in recent), default=0),
+        "virtual_account": va_number(session.cooperative, session.member),
     })
 
 
@@ -327,3 +333,96 @@ def pin_screen(request: HttpRequest, access: CooperativeAccess) -> HttpResponse:
                    .select_related("member").order_by("member__number")[:200])
     return render_screen(request, access, "portal/pins.html", {
         "credentials": credentials, "member_statuses": Member.Status})
+
+
+# ---------------------------------------------------------------- bills, transfers
+
+
+def _client_token() -> str:
+    return uuid.uuid4().hex
+
+
+def _amount(text: str) -> int:
+    try:
+        return parse_rupiah(text)
+    except ValueError as exc:
+        raise LumbungError("BAD_AMOUNT", value=text[:30]) from exc
+
+
+@never_cache
+@member_screen
+def bill_new(request: HttpRequest, session: MemberSession) -> HttpResponse:
+    """Choose what to pay and the customer number; the aggregator says what the bill is."""
+    products = ppob_rules()["products"]
+    error, form = None, request.POST
+    if request.method == "POST":
+        try:
+            payment = bill_quote(
+                cooperative=session.cooperative, member=session.member,
+                product=form.get("product", ""), customer_no=form.get("customer_no", ""),
+                amount=int(form.get("denomination") or 0),
+                client_token=form.get("token", "")[:64] or _client_token())
+        except (LumbungError, ValueError) as exc:
+            error = exc if isinstance(exc, LumbungError) else LumbungError(
+                "BAD_INPUT", detail=_("nominal"))
+        else:
+            return redirect("portal:bill", code=session.cooperative.code, pk=payment.pk)
+    return render(request, "portal/bill_new.html", {
+        "session": session, "cooperative": session.cooperative, "products": products,
+        "error": error, "form": form, "token": _client_token()})
+
+
+@never_cache
+@member_screen
+def bill_detail(request: HttpRequest, session: MemberSession, pk: int) -> HttpResponse:
+    """Confirm and pay a quoted bill; afterwards its status, token and receipt."""
+    payment = BillPayment.objects.filter(cooperative_id=session.cooperative_id,
+                                         member_id=session.member_id, pk=pk).first()
+    if payment is None:
+        raise Http404
+    error = None
+    if request.method == "POST":
+        try:
+            payment = bill_pay(cooperative=session.cooperative, member=session.member,
+                               payment=payment)
+        except LumbungError as exc:
+            error = exc
+    return render(request, "portal/bill.html", {
+        "session": session, "cooperative": session.cooperative, "payment": payment,
+        "product": ppob_rules()["products"].get(payment.product, {}), "error": error})
+
+
+@never_cache
+@member_screen
+def transfer(request: HttpRequest, session: MemberSession) -> HttpResponse:
+    """Transfer to another member: fill in, confirm (who receives it), done."""
+    form, error, preview = request.POST, None, None
+    if request.method == "POST":
+        try:
+            amount = _amount(form.get("amount", ""))
+            if form.get("confirm") == "1":
+                entry = member_transfer(
+                    cooperative=session.cooperative, member=session.member,
+                    recipient_number=form.get("recipient", ""), amount=amount,
+                    client_token=form.get("token", "")[:40] or _client_token())
+                return redirect("portal:receipt", code=session.cooperative.code,
+                                number=entry.number)
+            preview = transfer_preview(cooperative=session.cooperative, member=session.member,
+                                       recipient_number=form.get("recipient", ""), amount=amount)
+        except LumbungError as exc:
+            error = exc
+    return render(request, "portal/transfer.html", {
+        "session": session, "cooperative": session.cooperative, "form": form, "error": error,
+        "preview": preview, "token": form.get("token") or _client_token(),
+        "limit": ppob_rules()["transfer_daily_limit"]})
+
+
+# ---------------------------------------------------------------- public receipt check
+
+
+@never_cache
+def verify(request: HttpRequest, code: str, number: int, fingerprint: str) -> HttpResponse:
+    """Public, no login: is this receipt's entry in the books unchanged, and sealed?"""
+    check = receipt_check(code=code, number=number, fingerprint=fingerprint)
+    status = 200 if check.verdict == "valid" else 404 if check.verdict == "unknown" else 409
+    return render(request, "portal/verify.html", {"check": check}, status=status)

@@ -34,8 +34,10 @@ CONSOLE_TABS = [
     ConsoleTab("dinas_registry", _("Register"),
                frozenset({"dinas_entry", "dinas_entry_edit", "dinas_entry_new",
                           "dinas_registry_import"})),
+    ConsoleTab("dinas_rollout", _("Program digitalisasi"), frozenset({"dinas_event_new"})),
     ConsoleTab("dinas_reports", _("Laporan koperasi")),
     ConsoleTab("dinas_ratings", _("Kesehatan"), frozenset({"dinas_rating_new", "dinas_rating"})),
+    ConsoleTab("dinas_alerts", _("Peringatan dini")),
 ]
 
 

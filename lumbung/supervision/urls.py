@@ -27,4 +27,12 @@ urlpatterns = [
     path(P + "kesehatan/<int:pk>/", views.rating_detail, name="dinas_rating"),
     path(P + "kesehatan/<int:pk>.pdf", views.rating_pdf, name="dinas_rating_pdf"),
     path(P + "register/<slug:code>/nilai/", views.rating_new, name="dinas_rating_new"),
+    path(P + "peringatan/", views.alerts_list, name="dinas_alerts"),
+    path(P + "peringatan/perbarui/", views.alerts_refresh, name="dinas_alerts_refresh"),
+    path(P + "peringatan/<int:pk>/", views.alert_update, name="dinas_alert_update"),
+    path(P + "program/", views.rollout_page, name="dinas_rollout"),
+    path(P + "program/kegiatan/baru/", views.event_new, name="dinas_event_new"),
+    path(P + "register/<slug:code>/tahap/", views.stage_record, name="dinas_stage_record"),
+    path(P + "register/<slug:code>/pendamping/", views.facilitator_set,
+         name="dinas_facilitator_set"),
 ]

@@ -18,9 +18,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lumbung.core.errors import LumbungError
-from lumbung.supervision import calculations, consolidation, figures, health, registry, selectors
-from lumbung.supervision.access import ANALYST_ROLES, OfficeAccess
-from lumbung.supervision.models import RegistryEntry, Stage
+from lumbung.supervision import (
+    calculations,
+    consolidation,
+    fields,
+    figures,
+    health,
+    registry,
+    rollout,
+    selectors,
+    warnings,
+)
+from lumbung.supervision.access import ANALYST_ROLES, ROLLOUT_ROLES, OfficeAccess
+from lumbung.supervision.models import STAGE_ORDER, RegistryEntry, Stage
 from lumbung.supervision.rules import default_ruleset_name, registry_rules, ruleset, rulesets
 from lumbung.supervision.screens import (
     audit_detail_read,
@@ -28,7 +38,7 @@ from lumbung.supervision.screens import (
     registry_entry,
     render_console,
 )
-from lumbung.tenancy.models import Cooperative
+from lumbung.tenancy.models import Cooperative, OfficeRole, OfficeStaff
 from lumbung.web.screens import PDF, XLSX, file_response, refusal
 
 REGISTRY_PAGE_SIZE = 50
@@ -105,6 +115,10 @@ def entry_detail(request: HttpRequest, access: OfficeAccess, code: str) -> HttpR
         "columns": registry.COLUMNS,
         **selectors.entry_overview(entry),
         "can_edit": access.has_any(ANALYST_ROLES),
+        "can_rollout": access.has_any(ROLLOUT_ROLES),
+        "stage_choices": [(s.value, s.label) for s in STAGE_ORDER],
+        "facilitators": OfficeStaff.objects.filter(
+            office=access.office, role=OfficeRole.FACILITATOR, active=True).select_related("user"),
     })
 
 
@@ -384,3 +398,129 @@ def rating_pdf(request: HttpRequest, access: OfficeAccess, pk: int) -> HttpRespo
     })
     name = f"penilaian-{rating.entry.code}-{rating.period:%Y-%m}.pdf"
     return file_response(content, filename=name, content_type=PDF, inline=True)
+
+
+# ---------------------------------------------------------------- early warnings
+
+
+@office_screen()
+def alerts_list(request: HttpRequest, access: OfficeAccess) -> HttpResponse:
+    from lumbung.supervision.models import Alert
+
+    status = request.GET.get("status", "aktif")
+    alerts = Alert.objects.filter(office=access.office).select_related(
+        "entry", "acknowledged_by", "resolved_by")
+    if status == "aktif":
+        alerts = alerts.exclude(status=Alert.Status.RESOLVED)
+    elif status in Alert.Status.values:
+        alerts = alerts.filter(status=status)
+    page = Paginator(alerts.order_by("-severity", "entry__name", "pk"), 50).get_page(
+        request.GET.get("halaman"))
+    return render_console(request, access, "supervision/alerts.html", {
+        "page": page, "status": status, "statuses": Alert.Status.choices,
+        "can_edit": access.has_any(ANALYST_ROLES),
+    })
+
+
+@require_POST
+@office_screen(write=ANALYST_ROLES)
+def alerts_refresh(request: HttpRequest, access: OfficeAccess) -> HttpResponse:
+    new = warnings.alerts_refresh(office=access.office, today=dt.date.today(),
+                                  acting_user=request.user)
+    messages.success(request, _("%(count)s peringatan baru.") % {"count": new})
+    return redirect("dinas_alerts", office=access.office.code)
+
+
+@require_POST
+@office_screen(write=ANALYST_ROLES)
+def alert_update(request: HttpRequest, access: OfficeAccess, pk: int) -> HttpResponse:
+    from lumbung.supervision.models import Alert
+
+    alert = Alert.objects.select_related("entry", "office").filter(
+        office=access.office, pk=pk).first()
+    if alert is None:
+        raise Http404
+    action = "resolve" if request.POST.get("action") == "resolve" else "acknowledge"
+    try:
+        warnings.alert_update(alert=alert, action=action, note=request.POST.get("note", ""),
+                              acting_user=request.user)
+    except LumbungError as error:
+        messages.error(request, f"{error.message} ({error.code})")
+    return redirect("dinas_alerts", office=access.office.code)
+
+
+# ---------------------------------------------------------------- rollout
+
+
+@office_screen()
+def rollout_page(request: HttpRequest, access: OfficeAccess) -> HttpResponse:
+    from lumbung.supervision.charts import funnel_chart
+    from lumbung.supervision.models import RolloutEvent
+
+    data = rollout.progress(access.office)
+    return render_console(request, access, "supervision/rollout.html", {
+        "progress": data,
+        "funnel": funnel_chart(_("Corong program digitalisasi"), data["funnel"]),
+        "events": RolloutEvent.objects.filter(office=access.office)
+        .prefetch_related("cooperatives").order_by("-date", "-pk")[:30],
+        "can_edit": access.has_any(ROLLOUT_ROLES),
+    })
+
+
+@office_screen(write=ROLLOUT_ROLES)
+def event_new(request: HttpRequest, access: OfficeAccess) -> HttpResponse:
+    from lumbung.supervision.models import RolloutEvent, Team
+
+    error, values = None, request.POST
+    if request.method == "POST":
+        try:
+            date = fields.parse_date(values.get("date"), label=_("Tanggal"))
+            count = fields.parse_count(values.get("attendee_count"), label=_("Jumlah peserta"))
+            if date is None:
+                raise LumbungError("SUPERVISION_FIELD_REQUIRED", field=_("Tanggal"))
+            codes = [c.strip().lower() for c in values.get("cooperatives", "").replace(
+                "\n", ",").split(",") if c.strip()]
+            rollout.rollout_event_record(
+                office=access.office, kind=values.get("kind", ""), date=date,
+                kelurahan=values.get("kelurahan", ""), team=values.get("team", ""),
+                title=values.get("title", ""), attendee_count=count or 0,
+                notes=values.get("notes", ""), cooperative_codes=codes,
+                acting_user=request.user)
+        except LumbungError as exc:
+            error = exc
+        else:
+            messages.success(request, _("Kegiatan dicatat."))
+            return redirect("dinas_rollout", office=access.office.code)
+    return render_console(request, access, "supervision/event_form.html", {
+        "error": error, "values": values, "kinds": RolloutEvent.Kind.choices,
+        "teams": Team.choices,
+    }, status=400 if error else 200)
+
+
+@require_POST
+@office_screen(write=ROLLOUT_ROLES)
+def stage_record(request: HttpRequest, access: OfficeAccess, code: str) -> HttpResponse:
+    entry = registry_entry(access, code)
+    try:
+        date = fields.parse_date(request.POST.get("date"), label=_("Tanggal"))
+        if date is None:
+            raise LumbungError("SUPERVISION_FIELD_REQUIRED", field=_("Tanggal"))
+        rollout.rollout_step_record(entry=entry, stage=request.POST.get("stage", ""), date=date,
+                                    note=request.POST.get("note", ""), acting_user=request.user)
+    except LumbungError as error:
+        messages.error(request, f"{error.message} ({error.code})")
+    return redirect("dinas_entry", office=access.office.code, code=entry.code)
+
+
+@require_POST
+@office_screen(write=ANALYST_ROLES)
+def facilitator_set(request: HttpRequest, access: OfficeAccess, code: str) -> HttpResponse:
+    from lumbung.tenancy.models import User
+
+    entry = registry_entry(access, code)
+    user = User.objects.filter(username=request.POST.get("facilitator", "")).first()
+    try:
+        rollout.facilitator_assign(entry=entry, facilitator=user, acting_user=request.user)
+    except LumbungError as error:
+        messages.error(request, f"{error.message} ({error.code})")
+    return redirect("dinas_entry", office=access.office.code, code=entry.code)

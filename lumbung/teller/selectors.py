@@ -7,18 +7,9 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from lumbung.ledger.models import Account, AccountBalance, ApprovalRequest, SubledgerBalance
+from lumbung.ledger.models import AccountBalance, ApprovalRequest, SubledgerBalance
 from lumbung.teller.models import CashDrawer, CounterTransaction, DrawerSession
 from lumbung.tenancy.models import Cooperative
-
-
-def account_codes(*, cooperative: Cooperative, purposes: list[str]) -> dict[str, str]:
-    """purpose -> account code for the cooperative's chart (accounts are found by purpose)."""
-    return dict(
-        Account.objects.filter(cooperative=cooperative, purpose__in=purposes).values_list(
-            "purpose", "code"
-        )
-    )
 
 
 def account_balance(*, cooperative: Cooperative, purpose: str) -> int:

@@ -24,6 +24,7 @@ from lumbung.audit.services import audit_record
 from lumbung.core.errors import LumbungError
 from lumbung.core.money import format_rupiah
 from lumbung.ledger.models import ApprovalRequest, JournalEntry
+from lumbung.ledger.selectors import account_codes_by_purpose
 from lumbung.ledger.services import LineSpec, journal_entry_post
 from lumbung.members.models import Member
 from lumbung.savings.models import SavingsAccount
@@ -57,7 +58,7 @@ def _positive(amount: int) -> None:
 
 
 def _codes(cooperative: Cooperative) -> dict[str, str]:
-    return selectors.account_codes(
+    return account_codes_by_purpose(
         cooperative=cooperative, purposes=["cash", "bank", "cash_drawers", "suspense"]
     )
 
