@@ -33,6 +33,7 @@ from lumbung.portal.services import (
     member_session_resume,
 )
 from lumbung.savings.selectors import account_statement, member_accounts
+from lumbung.teller.receipts import verification_path
 from lumbung.tenancy import throttle
 
 
@@ -253,7 +254,7 @@ def _receipt(request: HttpRequest, session: MemberSession, entry: JournalEntry) 
         "number": entry.number, "date": entry.date, "description": entry.description,
         "hash": entry.hash,
         "verify_url": request.build_absolute_uri(
-            f"/v/{session.cooperative.code}/{entry.number}/{entry.hash}/"),
+            verification_path(session.cooperative.code, entry.number, entry.hash)),
         "lines": [{"account": line.account.name, "debit": line.debit, "credit": line.credit}
                   for line in entry.lines.select_related("account")
                   if line.member_id == session.member_id and line.subledger_ref],

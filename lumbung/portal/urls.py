@@ -20,7 +20,5 @@ urlpatterns: list[URLPattern] = [
     path("m/<slug:code>/pengaturan/", views.preferences, name="preferences"),
     path("m/<slug:code>/manifest.webmanifest", views.manifest, name="manifest"),
     path("m/<slug:code>/sw.js", views.service_worker, name="service_worker"),
-    # The public check of a receipt's QR code (the teller's receipts point here too).
-    path("v/<slug:code>/<int:number>/<str:fingerprint>/", views.verify, name="verify"),
     path("k/<slug:code>/pin-anggota/", views.pin_screen, name="pins"),
 ]

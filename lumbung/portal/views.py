@@ -54,7 +54,7 @@ from lumbung.portal.services import (
     member_pin_set,
     member_preferences_update,
 )
-from lumbung.portal.verification import receipt_check
+from lumbung.teller.receipts import verification_path
 from lumbung.tenancy import throttle
 from lumbung.tenancy.access import CooperativeAccess
 from lumbung.tenancy.models import CooperativeRole
@@ -260,7 +260,7 @@ def receipt(request: HttpRequest, session: MemberSession, number: int) -> HttpRe
     lines = [line for line in entry.lines.select_related("account")
              if line.member_id == session.member_id and line.subledger_ref]
     verify_url = request.build_absolute_uri(
-        f"/v/{session.cooperative.code}/{entry.number}/{entry.hash}/")
+        verification_path(session.cooperative.code, entry.number, entry.hash))
     return render(request, "portal/receipt.html", {
         "session": session, "cooperative": session.cooperative, "entry": entry,
         "lines": lines, "verify_url": verify_url, "qr": qr_svg(verify_url),
@@ -416,13 +416,3 @@ def transfer(request: HttpRequest, session: MemberSession) -> HttpResponse:
         "preview": preview, "token": form.get("token") or _client_token(),
         "limit": ppob_rules()["transfer_daily_limit"]})
 
-
-# ---------------------------------------------------------------- public receipt check
-
-
-@never_cache
-def verify(request: HttpRequest, code: str, number: int, fingerprint: str) -> HttpResponse:
-    """Public, no login: is this receipt's entry in the books unchanged, and sealed?"""
-    check = receipt_check(code=code, number=number, fingerprint=fingerprint)
-    status = 200 if check.verdict == "valid" else 404 if check.verdict == "unknown" else 409
-    return render(request, "portal/verify.html", {"check": check}, status=status)

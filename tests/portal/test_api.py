@@ -7,6 +7,7 @@ from django.test import Client
 
 from lumbung.ledger.models import JournalEntry
 from lumbung.portal.models import BillPayment
+from lumbung.teller.receipts import verification_path
 from tests.portal.conftest import PIN, RUPIAH
 from tests.portal.test_ppob import aggregator  # noqa: F401 - fixture
 
@@ -43,7 +44,8 @@ def test_a_member_reads_accounts_feed_and_receipts_through_the_api(with_pins, ci
     feed = client.get("/api/v1/me/feed").json()
     assert feed and all(item["amount"] > 0 for item in feed)
     receipt = client.get(f"/api/v1/me/transactions/{feed[-1]['entry']}").json()
-    assert receipt["verify_url"].endswith(f"/v/ksp-a/{receipt['number']}/{receipt['hash']}/")
+    assert receipt["verify_url"].endswith(
+        verification_path("ksp-a", receipt["number"], receipt["hash"]))
 
 
 def test_without_the_device_id_or_a_token_the_api_is_closed(with_pins, city):

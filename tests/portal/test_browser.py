@@ -75,7 +75,7 @@ def test_a_member_logs_in_sees_a_deposit_live_pays_a_bill_and_checks_the_receipt
     _fits(page)
     _shot(page, "anggota-bukti.png")
     page.click(".receipt .mono a")
-    page.wait_for_selector("text=Tercatat dan tidak berubah")
+    page.wait_for_selector("[data-verdict=ok]")
     _fits(page)
     _shot(page, "anggota-verifikasi.png")
     context.close()

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 
 from django.db import connection
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from lumbung.portal import selectors
+from lumbung.teller.receipts import verification_path
 from tests.portal.conftest import RUPIAH, deposit, member_client
 
 
@@ -74,7 +75,10 @@ def test_a_receipt_shows_the_entry_and_the_qr_of_its_verification_page(members, 
     page = member_client(city.coop_a, members["siti"]).get(f"/m/ksp-a/transaksi/{entry.number}/")
     assert page.status_code == 200
     assert "Rp125.000,00" in page.text and "<svg" in page.text
-    assert f"/v/ksp-a/{entry.number}/{entry.hash}/" in page.text
+    link = verification_path("ksp-a", entry.number, entry.hash)
+    assert link in page.text
+    check = Client().get(link)
+    assert check.status_code == 200 and 'data-verdict="ok"' in check.text
 
 
 def test_another_members_receipt_is_not_found(members, city):
