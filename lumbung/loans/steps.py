@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from lumbung.batch.registry import eod_step
-from lumbung.loans import portfolio
+from lumbung.loans import collection, portfolio
 from lumbung.tenancy.models import Cooperative
 
 
@@ -20,6 +20,14 @@ def accrual_reversal(*, cooperative: Cooperative, business_date: dt.date, acting
                      ) -> dict[str, Any]:
     return portfolio.accrual_reverse(cooperative=cooperative, as_of=business_date,
                                      acting_user=acting_user)
+
+
+@eod_step("loans.collection", order=320)
+def collect(*, cooperative: Cooperative, business_date: dt.date, acting_user: Any
+            ) -> dict[str, Any]:
+    """Due instalments: settled from the loan's credit, then auto-debited from savings."""
+    return collection.collect_due(cooperative=cooperative, as_of=business_date,
+                                  acting_user=acting_user)
 
 
 @eod_step("loans.penalties", order=330)

@@ -24,8 +24,10 @@ _niks = itertools.count(1)
 
 def member(cooperative: Cooperative, name: str = "Siti Aminah") -> Member:
     n = next(_niks)
+    number = (Member.objects.filter(cooperative=cooperative).aggregate(n=Max("number"))["n"]
+              or 0) + 1
     return Member.objects.create(
-        cooperative=cooperative, number=n, status=Member.Status.MEMBER,
+        cooperative=cooperative, number=number, status=Member.Status.MEMBER,
         nik=f"337501010190{n:04d}", name=name, birth_date=dt.date(1990, 1, 1), gender="P",
         registered_on=cooperative.business_date,
     )
