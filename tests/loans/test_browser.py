@@ -61,7 +61,7 @@ def test_a_loan_from_application_to_repayment(live_server, ledger_flush_allowed,
     assert JournalEntry.objects.filter(source="loans").count() == 2
 
 
-def test_the_simulation_on_a_phone(live_server, browser):  # noqa: F811
+def test_the_simulation_on_a_phone(live_server, ledger_flush_allowed, browser):  # noqa: F811
     page = browser.new_context(viewport=VIEWPORTS["phone"], locale="id-ID").new_page()
     page.goto(f"{live_server.url}/simulasi-pinjaman/")
     page.fill("input[name=jumlah]", "12.000.000")
