@@ -42,7 +42,7 @@ def setup(tellers: int) -> tuple[Any, list[Any], list[Any]]:
     vault = counterpart_by_purpose(cooperative, "cash")
     for n in range(MEMBERS):
         member = member_register(
-            cooperative=cooperative, nik=f"3375015708850{n:03d}", name=f"Anggota {n}",
+            cooperative=cooperative, nik=f"3375015708850{n + 1:03d}", name=f"Anggota {n}",
             birth_date=dt.date(1985, 8, 17), gender="P", acting_user=None)
         member_admit(cooperative=cooperative, member=member, counterpart=vault,
                      acting_user=None, idempotency_key=f"bench:admit:{n}")
@@ -75,13 +75,13 @@ def run_scenario(sessions: list[Any], accounts: list[Any], per_teller: int, tag:
         rng = random.Random(index)
         try:
             for i in range(3):  # connect and warm up
-                counter_deposit(session=session, account=rng.choice(accounts), amount=1_000_00,
+                counter_deposit(session=session, account=rng.choice(accounts), amount=50_000_00,
                                 acting_user=session.teller, idempotency_key=f"{tag}:w:{index}:{i}")
             barrier.wait()
             for i in range(per_teller):
                 start = time.perf_counter()
                 counter_deposit(session=session, account=rng.choice(accounts),
-                                amount=rng.randint(1, 500) * 1_000_00, acting_user=session.teller,
+                                amount=rng.randint(20, 500) * 1_000_00, acting_user=session.teller,
                                 idempotency_key=f"{tag}:{index}:{i}")
                 latencies[index].append(time.perf_counter() - start)
         except BaseException as exc:
@@ -93,7 +93,12 @@ def run_scenario(sessions: list[Any], accounts: list[Any], per_teller: int, tag:
     threads = [threading.Thread(target=teller, args=(i, s)) for i, s in enumerate(sessions)]
     for thread in threads:
         thread.start()
-    barrier.wait()
+    try:
+        barrier.wait()
+    except threading.BrokenBarrierError:
+        for thread in threads:
+            thread.join()
+        raise errors[0] from None
     start = time.perf_counter()
     for thread in threads:
         thread.join()
