@@ -22,12 +22,14 @@ from typing import Any
 
 import bench
 
-STEPS = ("posting", "concurrency", "trial_balance", "verify")
+STEPS = ("posting", "concurrency", "trial_balance", "verify", "dinas")
 TARGETS = {
     ("posting", "sqlite"): 1500.0,  # entries/s, at least
     ("posting", "postgresql"): 800.0,
     ("trial_balance", None): 200.0,  # ms, at most
     ("verify", None): 30.0,  # s, at most
+    ("dinas_dashboard", None): 500.0,  # ms, at most (issue 6: 300 cooperatives x 36 periods)
+    ("dinas_rate_all", None): 5000.0,  # ms, at most (issue 6: rating all 300)
 }
 
 
@@ -105,6 +107,14 @@ def summarize(results: list[dict[str, Any]]) -> list[list[str]]:
                              f"{s['max_ms']}), {s['lines_after_as_of']:,} later lines, "
                              f"tracemalloc {s['tracemalloc_peak_mib']} MiB",
                              "<= 200 ms", verdict(s["median_ms"], 200.0, False), rss])
+        elif name == "dinas":
+            for label, key in (("dashboard", "dinas_dashboard"), ("rate_all", "dinas_rate_all")):
+                s, target = r[label], TARGETS[(key, None)]
+                rows.append([f"dinas {label}", engine,
+                             f"median {s['median_ms']} ms (first {s['first_ms']}, max "
+                             f"{s['max_ms']}), {s['queries']} queries, {r['cooperatives']} "
+                             f"coops x {r['periods']} periods", f"<= {target:,.0f} ms",
+                             verdict(s["median_ms"], target, False), rss])
         elif name == "verify":
             extra = (f", tracemalloc {r['tracemalloc_peak_mib']} MiB"
                      if "tracemalloc_peak_mib" in r else "")
@@ -184,6 +194,11 @@ def main() -> None:
             extra = ["--tracemalloc"] if args.tracemalloc else []
             for engine in built:
                 results.append(run("verify", engine, extra, log))
+
+    if "dinas" in args.only:
+        print("Dinas console (300 cooperatives x 36 periods)")
+        for engine in engines:
+            results.append(run("dinas", engine, [], log))
 
     total = round(time.perf_counter() - started, 1)
     document = {
