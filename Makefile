@@ -16,7 +16,9 @@ run: install
 	@echo "Lumbung berjalan di http://127.0.0.1:8000  (Ctrl+C untuk berhenti)"
 	@echo "Akun demo: analis, pendamping, manajer.sejahtera, akuntan.sejahtera, teller.sejahtera,"
 	@echo "           manajer.berkah, akuntan.berkah, teller.berkah, ... — kata sandi: lumbung-demo"
-	@DEBUG=$${DEBUG:-true} SECURE_COOKIES=$${SECURE_COOKIES:-false} $(BIN)/lumbung serve --host 127.0.0.1 --port 8000
+	@echo "Aplikasi anggota: http://127.0.0.1:8000/m/<kode koperasi>/  (simulator PPOB di :8091)"
+	@$(BIN)/lumbung ppob-simulator --port 8091 & sim=$$!; trap 'kill $$sim 2>/dev/null' EXIT INT TERM; \
+	DEBUG=$${DEBUG:-true} SECURE_COOKIES=$${SECURE_COOKIES:-false} $(BIN)/lumbung serve --host 127.0.0.1 --port 8000
 
 $(STAMP): pyproject.toml
 	@$(MAKE) --no-print-directory runtime-deps

@@ -2,7 +2,8 @@
 
     python -m bench                      full run (1M-line ledger), about 10-15 minutes
     python -m bench --quick              smaller run (100k lines, fewer postings), a few minutes
-    python -m bench --only posting       one or more of: posting concurrency trial_balance verify
+    python -m bench --only posting       one or more of: posting concurrency counter
+                                         trial_balance verify loans_eod
     python -m bench --db sqlite          one engine only (default: both; PostgreSQL if reachable)
 
 Results: a table on stdout and bench/out/results.json. See bench/README.md for each figure.
@@ -22,7 +23,8 @@ from typing import Any
 
 import bench
 
-STEPS = ("posting", "concurrency", "trial_balance", "verify", "dinas")
+STEPS = ("posting", "concurrency", "counter", "trial_balance", "verify", "loans_eod",
+         "savings_interest", "reports", "dinas")
 TARGETS = {
     ("posting", "sqlite"): 1500.0,  # entries/s, at least
     ("posting", "postgresql"): 800.0,
@@ -30,6 +32,9 @@ TARGETS = {
     ("verify", None): 30.0,  # s, at most
     ("dinas_dashboard", None): 500.0,  # ms, at most (issue 6: 300 cooperatives x 36 periods)
     ("dinas_rate_all", None): 5000.0,  # ms, at most (issue 6: rating all 300)
+    ("loans_eod", "sqlite"): 120.0,  # s for a night over 100,000 loans, at most
+    ("savings_interest", "sqlite"): 60.0,  # s for 100,000 sukarela accounts, at most
+    ("reports", None): 300.0,  # ms per statement, at most
 }
 
 
@@ -90,6 +95,11 @@ def summarize(results: list[dict[str, Any]]) -> list[list[str]]:
                              f"queries/posting, tracemalloc {s['tracemalloc_peak_mib']} MiB",
                              f">= {target:,.0f}/s",
                              verdict(s["entries_per_s"], target, True), rss])
+        elif name == "counter":
+            for label, s in r["scenarios"].items():
+                rows.append([f"counter {label} ({s['tellers']} teller)", engine,
+                             f"{s['deposits_per_s']} deposits/s, p95 {s['latency_ms_p95']} ms",
+                             "report", "", rss])
         elif name == "concurrency":
             for label, s in r["scenarios"].items():
                 rows.append([f"concurrency {label}", engine,
@@ -115,6 +125,29 @@ def summarize(results: list[dict[str, Any]]) -> list[list[str]]:
                              f"{s['max_ms']}), {s['queries']} queries, {r['cooperatives']} "
                              f"coops x {r['periods']} periods", f"<= {target:,.0f} ms",
                              verdict(s["median_ms"], target, False), rss])
+        elif name == "loans_eod":
+            target = TARGETS.get(("loans_eod", engine))
+            rows.append(["loans nightly", engine,
+                         f"{r['nightly_s']} s for {r['loans']:,} loans "
+                         f"({r['nightly_loans_per_s']:,} loans/s; month-end accrual "
+                         f"{r['steps']['loans.accrual']['seconds']} s more)",
+                         f"<= {target:g} s" if target else "report",
+                         verdict(r["nightly_s"], target, False) if target else "", rss])
+        elif name == "savings_interest":
+            target = TARGETS[("savings_interest", "sqlite")]
+            rows.append(["savings month-end interest", engine,
+                         f"{r['accounts']:,} accounts in {r['seconds']} s "
+                         f"({r['accounts_per_s']:,}/s), {r['entries']} entries, "
+                         f"{r['lines']:,} lines, verify ok={r['verify_ok']}",
+                         f"<= {target:g} s" if engine == "sqlite" else "",
+                         verdict(r["seconds"], target, False) if engine == "sqlite" else "",
+                         rss])
+        elif name == "reports":
+            for label, s in r["variants"].items():
+                rows.append([f"statement {label}", engine,
+                             f"median {s['median_ms']} ms (first {s['first_ms']}, max "
+                             f"{s['max_ms']}), {s['queries']} queries, {r['lines']:,} lines",
+                             "<= 300 ms", verdict(s["median_ms"], 300.0, False), rss])
         elif name == "verify":
             extra = (f", tracemalloc {r['tracemalloc_peak_mib']} MiB"
                      if "tracemalloc_peak_mib" in r else "")
@@ -172,7 +205,12 @@ def main() -> None:
     if "concurrency" in args.only and "postgresql" in engines:
         print("Concurrent posters (PostgreSQL)")
         results.append(run("concurrency", "postgresql", ["--per-thread", str(per_thread)], log))
-    if {"trial_balance", "verify"} & set(args.only):
+    if "counter" in args.only:
+        print("Counter deposits (one teller, several tellers in parallel)")
+        for engine in engines:
+            results.append(run("counter", engine,
+                               ["--deposits", "200" if args.quick else "800"], log))
+    if {"trial_balance", "verify", "reports"} & set(args.only):
         # The two engines' datasets are built side by side (the PostgreSQL load mostly waits on
         # the server); nothing is measured meanwhile.
         print(f"Building the {lines:,}-line ledger once per engine")
@@ -189,11 +227,26 @@ def main() -> None:
             print("Trial balance")
             for engine in built:
                 results.append(run("trial_balance", engine, [], log))
+        if "reports" in args.only:
+            print("Statements (balance sheet, surplus statement)")
+            for engine in built:
+                results.append(run("reports", engine, [], log))
         if "verify" in args.only:
             print("Verify")
             extra = ["--tracemalloc"] if args.tracemalloc else []
             for engine in built:
                 results.append(run("verify", engine, extra, log))
+    if "loans_eod" in args.only:
+        print("Loans nightly run")
+        for engine in engines:
+            results.append(run("loans_eod", engine,
+                               ["--loans", "20000" if args.quick else "100000"], log))
+
+    if "savings_interest" in args.only:
+        print("Savings month-end interest")
+        accounts = "20000" if args.quick else "100000"
+        for engine in engines:
+            results.append(run("savings_interest", engine, ["--accounts", accounts], log))
 
     if "dinas" in args.only:
         print("Dinas console (300 cooperatives x 36 periods)")

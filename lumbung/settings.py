@@ -145,6 +145,28 @@ LUMBUNG_STAFF_IDLE_SECONDS = int(os.environ.get("LUMBUNG_STAFF_IDLE_SECONDS", 30
 # Login throttling: this many failures for one username or one address in the window locks it.
 LUMBUNG_LOGIN_MAX_FAILURES = 5
 LUMBUNG_LOGIN_WINDOW_SECONDS = 15 * 60
+# The public receipt verification page (/v/...): checks per client address per minute.
+LUMBUNG_VERIFY_PER_MINUTE = int(os.environ.get("LUMBUNG_VERIFY_PER_MINUTE", "30"))
+# Member's app (lumbung/portal): sessions bound to a device, idle and absolute limits; the PIN
+# is blocked after this many wrong tries in a row until the cooperative resets it.
+LUMBUNG_MEMBER_IDLE_SECONDS = int(os.environ.get("LUMBUNG_MEMBER_IDLE_SECONDS", 30 * 60))
+LUMBUNG_MEMBER_SESSION_SECONDS = 12 * 60 * 60
+LUMBUNG_MEMBER_PIN_MAX_FAILURES = 10
+# The live feed: how often a stream looks for new postings, and how long one stream lasts
+# before the browser reconnects (with Last-Event-ID, re-checking the session).
+LUMBUNG_FEED_POLL_SECONDS = 0.5
+LUMBUNG_FEED_STREAM_SECONDS = 50
+LUMBUNG_MESSAGE_GATEWAY = os.environ.get(
+    "LUMBUNG_MESSAGE_GATEWAY", "lumbung.portal.gateways.LogGateway"
+)
+# Bill payments (PPOB): the aggregator's JSON API; by default the local simulator that
+# `make run` starts (`lumbung ppob-simulator`).
+LUMBUNG_BILLER_URL = os.environ.get("LUMBUNG_BILLER_URL", "http://127.0.0.1:8091")
+LUMBUNG_BILLER_KEY = os.environ.get("LUMBUNG_BILLER_KEY", "dev-key")
+LUMBUNG_BILLER_TIMEOUT = float(os.environ.get("LUMBUNG_BILLER_TIMEOUT", "10"))
+# Bank virtual accounts: the bank's prefix and the secret the bank signs callbacks with.
+LUMBUNG_VA_PREFIX = os.environ.get("LUMBUNG_VA_PREFIX", "88081")
+LUMBUNG_VA_SECRET = os.environ.get("LUMBUNG_VA_SECRET", "dev-va-secret")
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]

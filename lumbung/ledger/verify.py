@@ -79,14 +79,15 @@ def installed_triggers() -> set[str]:
 EntryRows = Iterator[tuple[tuple[Any, ...], list[tuple[Any, ...]]]]
 
 
-def _entries_with_lines(cooperative_id: int) -> EntryRows:
+def _entries_with_lines(cooperative_id: int, after: int = 0, limit: int = BATCH_ENTRIES,
+                        once: bool = False) -> EntryRows:
     """Yield (entry row, its line rows) in number order, reading a bounded batch at a time.
 
     Line rows: (entry_id, line_no, account_id, debit, credit, member_id, subledger_ref, memo,
     account_id, cooperative_id, date). Lines are fetched by their entries' ids (an index lookup)
     whatever cooperative they claim, so a line moved to another cooperative is still seen.
+    `after`, `limit` and `once` read one window (entry_check reads a single entry).
     """
-    after = 0
     with connection.cursor() as cursor:
         while True:
             cursor.execute(
@@ -95,7 +96,7 @@ def _entries_with_lines(cooperative_id: int) -> EntryRows:
                 "FROM ledger_journalentry e "
                 "LEFT JOIN ledger_journalentry r ON r.id = e.reverses_id "
                 "WHERE e.cooperative_id = %s AND e.number > %s ORDER BY e.number LIMIT %s",
-                [cooperative_id, after, BATCH_ENTRIES],
+                [cooperative_id, after, limit],
             )
             entries = cursor.fetchall()
             if not entries:
@@ -116,6 +117,8 @@ def _entries_with_lines(cooperative_id: int) -> EntryRows:
                 lines_by_entry[line[0]].append(line)
             for entry in entries:
                 yield entry, lines_by_entry.get(entry[0], [])
+            if once:
+                return
             after = entries[-1][1]
 
 
@@ -144,8 +147,8 @@ def verify_cooperative(cooperative: Cooperative) -> CooperativeReport:
     control_ids = _control_account_ids(cooperative.pk)
     codes = _account_codes(cooperative.pk)
     for entry, lines in _entries_with_lines(cooperative.pk):
-        (_entry_id, number, day, description, source, reverses_number, maker_id,
-         approved_by_id, total, line_count, stored_prev, stored_hash) = entry
+        number, day, total, line_count = entry[1], entry[2], entry[8], entry[9]
+        stored_prev, stored_hash = entry[10], entry[11]
         report.entries += 1
         report.lines += len(lines)
         if number != expected_number:
@@ -191,14 +194,7 @@ def verify_cooperative(cooperative: Cooperative) -> CooperativeReport:
         if stored_prev != prev_hash:
             breaches.append(
                 Breach("chain", f"jurnal #{number}: prev_hash tidak menyambung", number))
-        recomputed = calculations.entry_hash(calculations.HashedEntry(
-            cooperative_code=cooperative.code, number=number, date=as_date(day),
-            description=description, source=source, reverses_number=reverses_number,
-            maker_id=maker_id, approved_by_id=approved_by_id, total=total, prev_hash=stored_prev,
-            lines=[calculations.HashedLine(line[1], codes.get(line[2], "?"), line[3], line[4],
-                                           line[5], line[6], line[7]) for line in lines],
-        ))
-        if recomputed != stored_hash:
+        if _recomputed_hash(cooperative.code, entry, lines, codes) != stored_hash:
             breaches.append(Breach("chain", f"jurnal #{number}: hash tidak cocok dengan isinya",
                                    number))
         prev_hash = stored_hash
@@ -210,6 +206,20 @@ def verify_cooperative(cooperative: Cooperative) -> CooperativeReport:
     _check_subledgers(cooperative, control_ids, subledger_sums, sums, breaches)
     report.checkpoints = _check_checkpoints(cooperative, hashes_by_number, breaches)
     return report
+
+
+def _recomputed_hash(cooperative_code: str, entry: tuple[Any, ...],
+                     lines: list[tuple[Any, ...]], codes: dict[int, str]) -> str:
+    """The hash an entry row (as _entries_with_lines yields it) and its lines recompute to."""
+    (_entry_id, number, day, description, source, reverses_number, maker_id,
+     approved_by_id, total, _line_count, stored_prev, _stored_hash) = entry
+    return calculations.entry_hash(calculations.HashedEntry(
+        cooperative_code=cooperative_code, number=number, date=as_date(day),
+        description=description, source=source, reverses_number=reverses_number,
+        maker_id=maker_id, approved_by_id=approved_by_id, total=total, prev_hash=stored_prev,
+        lines=[calculations.HashedLine(line[1], codes.get(line[2], "?"), line[3], line[4],
+                                       line[5], line[6], line[7]) for line in lines],
+    ))
 
 
 def _control_account_ids(cooperative_id: int) -> set[int]:
@@ -311,3 +321,88 @@ def _check_checkpoints(cooperative: Cooperative, hashes: dict[int, str],
             ))
         expected_first = last + 1
     return len(rows)
+
+
+# ---------------------------------------------------------------- one entry (receipt checks)
+
+
+@dataclass(frozen=True)
+class EntryCheck:
+    """What a receipt holder may learn about one entry: is it in the chain, unchanged?
+
+    `intact`: its hash recomputes from its content and lines; `linked`: its prev_hash is the
+    previous entry's hash and the next entry (if any) names its hash as prev_hash;
+    `checkpoint_date`: the day of the checkpoint covering it whose Merkle root and chain head
+    recompute (None when no checkpoint covers it yet, or the covering one does not recompute).
+    """
+
+    number: int
+    hash: str
+    date: Any
+    total: int
+    intact: bool
+    linked: bool
+    checkpoint_date: Any
+    checkpoint_broken: bool
+
+    @property
+    def ok(self) -> bool:
+        return self.intact and self.linked and not self.checkpoint_broken
+
+
+def entry_check(cooperative: Cooperative, number: int) -> EntryCheck | None:
+    """Recompute one entry's hash and links, and its checkpoint; None if there is no such entry.
+
+    Reads the entry and its lines, its two neighbours' hashes and the covering checkpoint's
+    range of hashes: a handful of queries whatever the size of the books.
+    """
+    found = list(_entries_with_lines(cooperative.pk, after=number - 1, limit=1, once=True))
+    if not found or found[0][0][1] != number:
+        return None
+    entry, lines = found[0]
+    codes = _account_codes(cooperative.pk)
+    stored_prev, stored_hash = entry[10], entry[11]
+    intact = _recomputed_hash(cooperative.code, entry, lines, codes) == stored_hash
+    intact = intact and sum(line[3] for line in lines) == entry[8] == sum(
+        line[4] for line in lines) and len(lines) == entry[9]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT number, prev_hash, hash FROM ledger_journalentry WHERE cooperative_id = %s "
+            "AND number IN (%s, %s)",
+            [cooperative.pk, number - 1, number + 1],
+        )
+        neighbours = {row[0]: row for row in cursor.fetchall()}
+        previous = neighbours.get(number - 1)
+        following = neighbours.get(number + 1)
+        expected_prev = GENESIS_HASH if number == 1 else (previous[2] if previous else None)
+        linked = stored_prev == expected_prev and (
+            following is None or following[1] == stored_hash
+        )
+        cursor.execute(
+            "SELECT date, first_number, last_number, chain_head, merkle_root "
+            "FROM ledger_checkpoint WHERE cooperative_id = %s AND first_number <= %s "
+            "AND last_number >= %s",
+            [cooperative.pk, number, number],
+        )
+        checkpoint = cursor.fetchone()
+        checkpoint_date, checkpoint_broken = None, False
+        if checkpoint is not None:
+            day, first, last, head, root = checkpoint
+            cursor.execute(
+                "SELECT number, hash FROM ledger_journalentry WHERE cooperative_id = %s "
+                "AND number >= %s AND number <= %s ORDER BY number",
+                [cooperative.pk, first, last],
+            )
+            covered = cursor.fetchall()
+            hashes = [row[1] for row in covered]
+            checkpoint_broken = (
+                [row[0] for row in covered] != list(range(first, last + 1))
+                or calculations.merkle_root(hashes) != root
+                or hashes[-1] != head
+            )
+            checkpoint_date = None if checkpoint_broken else as_date(day)
+    return EntryCheck(
+        number=number, hash=stored_hash, date=as_date(entry[2]), total=entry[8],
+        intact=intact, linked=linked, checkpoint_date=checkpoint_date,
+        checkpoint_broken=checkpoint_broken,
+    )

@@ -74,6 +74,10 @@ define_messages({
         "Pilih rekening simpanan anggota untuk {what}.",
         "Choose the member's savings account for {what}.",
     ),
+    "LOAN_SAVINGS_SHORT": (
+        "Saldo yang dapat ditarik dari rekening {account} hanya {available}.",
+        "Only {available} can be taken from account {account}.",
+    ),
     "LOAN_FEES_EXCEED_PRINCIPAL": (
         "Biaya pencairan ({fees}) tidak boleh melebihi pokok pinjaman ({principal}).",
         "Disbursement fees ({fees}) cannot exceed the principal ({principal}).",

@@ -320,7 +320,9 @@ class LoanRepayment(models.Model):
     # Kept as credit (titipan) for the next instalments; negative when credit was used.
     credit = models.BigIntegerField(default=0)
     early_payoff = models.BooleanField(default=False)
-    entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="+")
+    # None only for a settlement by a member's exit, whose entry is the exit's.
+    entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+")
     idempotency_key = models.CharField(max_length=120)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     null=True, blank=True, related_name="+")

@@ -6,6 +6,9 @@ last, inside journal_entry_post) and post one balanced entry built by loans/acco
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -13,11 +16,36 @@ from typing import Any
 
 import yaml
 from django.db import transaction
+from django.db.models import Max
 
 from lumbung.audit.services import audit_record
-from lumbung.core.money import SEN_PER_RUPIAH
-from lumbung.loans.models import SHARIA_CONTRACTS, Contract, LoanProduct
-from lumbung.tenancy.models import Cooperative
+from lumbung.core.errors import LumbungError
+from lumbung.core.money import SEN_PER_RUPIAH, format_rupiah, round_sen
+from lumbung.ledger.selectors import account_codes_by_purpose
+from lumbung.ledger.services import LineSpec, journal_entry_post, role_limit
+from lumbung.loans import calculations, selectors
+from lumbung.loans.accounting import RepaymentSplit, booking_for
+from lumbung.loans.models import (
+    SHARIA_CONTRACTS,
+    Contract,
+    Instalment,
+    Loan,
+    LoanApplication,
+    LoanApprovalVote,
+    LoanProduct,
+    LoanRepayment,
+)
+from lumbung.members.models import Member
+from lumbung.savings.exit import ExitObligation, exit_obligation
+from lumbung.savings.models import SavingsAccount
+from lumbung.savings.services import (
+    Counterpart,
+    counterpart_by_purpose,
+    savings_available,
+    savings_lines,
+    savings_lock,
+)
+from lumbung.tenancy.models import Cooperative, CooperativeRole
 
 RULES_DIR = Path(__file__).parent / "rules"
 RUPIAH_FIELDS = ("min_amount", "max_amount", "admin_fee", "committee_threshold")
@@ -66,3 +94,633 @@ def loan_products_install(*, cooperative: Cooperative, acting_user: Any) -> list
                          cooperative=cooperative,
                          data={"version": data["version"], "codes": [p.code for p in created]})
     return created
+
+
+# ---------------------------------------------------------------- applications and approval
+
+APPROVAL_ACTION = "loans.approval"
+SOURCE = "loans"
+# Front office: who takes applications, pays out and takes repayments.
+LOAN_OFFICE_ROLES = frozenset({CooperativeRole.TELLER, CooperativeRole.MANAGER,
+                               CooperativeRole.ACCOUNTANT})
+# Who may decide on applications (their loans.approval limit says up to how much).
+LOAN_APPROVER_ROLES = frozenset({CooperativeRole.MANAGER, CooperativeRole.BOARD})
+
+
+def _check_tenant(cooperative: Cooperative, *objects: Any) -> None:
+    if any(obj.cooperative_id != cooperative.pk for obj in objects):
+        raise LumbungError("NOT_FOUND")
+
+
+def _check_terms(cooperative: Cooperative, product: LoanProduct, amount: int, term: int) -> None:
+    if not product.active:
+        raise LumbungError("LOAN_PRODUCT_INACTIVE", product=product.name)
+    if product.contract not in contracts_for(cooperative):
+        raise LumbungError("LOAN_PRODUCT_CONTRACT", contract=product.get_contract_display(),
+                           kind=cooperative.kind)
+    if not isinstance(amount, int) or not product.min_amount <= amount <= product.max_amount:
+        raise LumbungError("LOAN_AMOUNT_RANGE", minimum=format_rupiah(product.min_amount),
+                           maximum=format_rupiah(product.max_amount))
+    if not product.min_term <= term <= product.max_term or term <= product.grace_months:
+        raise LumbungError("LOAN_TERM_RANGE", minimum=max(product.min_term,
+                                                          product.grace_months + 1),
+                           maximum=product.max_term)
+
+
+def _check_lending_limit(check: selectors.LendingLimitCheck) -> None:
+    if not check.ok:
+        raise LumbungError(
+            "LOAN_LENDING_LIMIT", total=format_rupiah(check.total),
+            limit=format_rupiah(check.limit), percent=check.percent,
+            own_capital=format_rupiah(check.own_capital),
+        )
+
+
+def loan_application_submit(
+    *,
+    cooperative: Cooperative,
+    member: Member,
+    product: LoanProduct,
+    amount: int,
+    term_months: int,
+    purpose: str,
+    acting_user: Any,
+    related_party: bool = False,
+    **details: Any,
+) -> LoanApplication:
+    """Record a member's application with its 5C notes, collateral and guarantor.
+
+    Refuses a calon anggota or a former member (closed loop), amounts and terms outside the
+    product, and a request that would put the member above the BMPP. Raises
+    LOAN_MEMBER_NOT_ACTIVE, LOAN_PRODUCT_INACTIVE, LOAN_PRODUCT_CONTRACT, LOAN_AMOUNT_RANGE,
+    LOAN_TERM_RANGE, LOAN_LENDING_LIMIT, BAD_INPUT.
+    """
+    _check_tenant(cooperative, member, product)
+    purpose = purpose.strip()
+    if not purpose:
+        raise LumbungError("BAD_INPUT", detail="tujuan pinjaman wajib diisi")
+    if member.status != Member.Status.MEMBER:
+        raise LumbungError("LOAN_MEMBER_NOT_ACTIVE", member=member.name)
+    _check_terms(cooperative, product, amount, term_months)
+    if details.get("collateral_value", 0) < 0:
+        raise LumbungError("BAD_AMOUNT", value=details["collateral_value"])
+    with transaction.atomic(durable=True):
+        # The member row serialises two applications of one member (the BMPP sums them).
+        Member.objects.select_for_update().get(pk=member.pk)
+        _check_lending_limit(selectors.lending_limit_check(
+            cooperative=cooperative, member=member, amount=amount, related_party=related_party))
+        application = LoanApplication.objects.create(
+            cooperative=cooperative, member=member, product=product, amount=amount,
+            term_months=term_months, purpose=purpose[:300], related_party=related_party,
+            applied_on=cooperative.business_date, submitted_by=acting_user, **details,
+        )
+        audit_record(action="loans.application.submitted", acting_user=acting_user,
+                     cooperative=cooperative, obj=application,
+                     data={"member": member.pk, "amount": amount, "term": term_months,
+                           "product": product.code})
+    return application
+
+
+def approvals_needed(application: LoanApplication) -> int:
+    """One approver, two (a committee) above the product's threshold."""
+    threshold = application.product.committee_threshold
+    return 2 if threshold and application.amount > threshold else 1
+
+
+def loan_application_decide(
+    *, application: LoanApplication, approve: bool, note: str = "", acting_user: Any
+) -> LoanApplication:
+    """One person's decision. The maker never approves (but may withdraw: cancelled); approving
+    needs a loans.approval limit covering the amount, rejecting any such limit. The last
+    approval needed (two above the committee threshold) re-checks the BMPP and creates the
+    Loan with its fees. Raises LOAN_NOT_PENDING, LOAN_MAKER_APPROVES, LOAN_ALREADY_VOTED,
+    LOAN_APPROVAL_LIMIT, PERMISSION_DENIED, LOAN_LENDING_LIMIT. Locks the member, then the
+    application."""
+    cooperative = application.cooperative
+    with transaction.atomic(durable=True):
+        Member.objects.select_for_update().get(pk=application.member_id)
+        application = (LoanApplication.objects.select_for_update(of=("self",))
+                       .select_related("product", "member", "cooperative")
+                       .get(pk=application.pk))
+        if application.status != LoanApplication.Status.SUBMITTED:
+            raise LumbungError("LOAN_NOT_PENDING", status=application.get_status_display())
+        own = application.submitted_by_id == acting_user.pk
+        limit = role_limit(cooperative=cooperative, user=acting_user, action=APPROVAL_ACTION)
+        if own and approve:
+            raise LumbungError("LOAN_MAKER_APPROVES")
+        if not own and limit <= 0:
+            raise LumbungError("PERMISSION_DENIED")
+        if approve and application.amount > limit:
+            raise LumbungError("LOAN_APPROVAL_LIMIT", limit=format_rupiah(limit),
+                               amount=format_rupiah(application.amount))
+        if application.votes.filter(user=acting_user).exists():
+            raise LumbungError("LOAN_ALREADY_VOTED")
+        if not own:
+            LoanApprovalVote.objects.create(application=application, user=acting_user,
+                                            approve=approve, note=note[:300])
+        day = cooperative.business_date
+        if not approve:
+            application.status = (LoanApplication.Status.CANCELLED if own
+                                  else LoanApplication.Status.REJECTED)
+            application.decided_on = day
+        elif application.votes.filter(approve=True).count() >= approvals_needed(application):
+            _check_lending_limit(selectors.lending_limit_check(
+                cooperative=cooperative, member=application.member, amount=application.amount,
+                related_party=application.related_party, excluding_application=application))
+            application.status = LoanApplication.Status.APPROVED
+            application.decided_on = day
+            _loan_create(application)
+        application.save(update_fields=["status", "decided_on"])
+        audit_record(action="loans.application.approved" if approve else
+                     "loans.application.rejected", acting_user=acting_user,
+                     cooperative=cooperative, obj=application,
+                     data={"amount": application.amount, "status": application.status,
+                           "note": note[:300]})
+    return application
+
+
+def _percent_of(amount: int, rate: Decimal) -> int:
+    return round_sen(Decimal(amount) * rate / 100)
+
+
+def _loan_create(application: LoanApplication) -> Loan:
+    """The loan of a fully approved application, numbered under the cooperative row lock."""
+    product, amount = application.product, application.amount
+    cooperative = Cooperative.objects.select_for_update().get(pk=application.cooperative_id)
+    last = Loan.objects.filter(cooperative=cooperative).aggregate(n=Max("number"))["n"] or 0
+    loan = Loan(
+        cooperative=cooperative, number=last + 1, member=application.member, product=product,
+        application=application, contract=product.contract, method=product.method,
+        principal=amount, annual_rate=product.annual_rate, term_months=application.term_months,
+        grace_months=product.grace_months, approved_on=cooperative.business_date,
+        provision_fee=_percent_of(amount, product.provision_rate),
+        admin_fee=_percent_of(amount, product.admin_rate) + product.admin_fee,
+        insurance_premium=_percent_of(amount, product.insurance_rate),
+    )
+    if loan.fees >= loan.principal:
+        raise LumbungError("LOAN_FEES_EXCEED_PRINCIPAL", fees=format_rupiah(loan.fees),
+                           principal=format_rupiah(loan.principal))
+    loan.save()
+    return loan
+
+
+# ---------------------------------------------------------------- disbursement
+
+
+def loan_lock(loan: Loan) -> Loan:
+    """Lock the loan row (after the member's savings accounts, before the drawer and the
+    ledger head) and return it fresh."""
+    return (Loan.objects.select_for_update(of=("self",))
+            .select_related("product", "member", "cooperative").get(pk=loan.pk))
+
+
+def _schedule_for(loan: Loan, start: dt.date) -> list[calculations.ScheduleRow]:
+    return calculations.schedule(
+        principal=loan.principal, annual_rate=loan.annual_rate, months=loan.term_months,
+        method=loan.method, start=start, grace_months=loan.grace_months,
+        rounding_unit=loan.product.rounding_unit,
+    )
+
+
+def loan_schedule_preview(loan: Loan) -> list[calculations.ScheduleRow]:
+    """The schedule a loan has, or would have if disbursed on the business date."""
+    if loan.disbursed_on is not None:
+        rows, balance = [], loan.principal
+        for x in loan.instalments.order_by("n"):
+            balance -= x.principal
+            rows.append(calculations.ScheduleRow(x.n, x.due_date, x.principal, x.interest,
+                                                 x.total, balance))
+        return rows
+    return _schedule_for(loan, loan.cooperative.business_date)
+
+
+def loan_disburse(
+    *,
+    cooperative: Cooperative,
+    loan: Loan,
+    acting_user: Any,
+    counterpart: Counterpart | None = None,
+    savings_account: SavingsAccount | None = None,
+    autodebit_account: SavingsAccount | None = None,
+    idempotency_key: str | None = None,
+) -> Loan:
+    """Pay out an approved loan net of its fees: in cash (`counterpart`: the vault by default,
+    or the teller's drawer) or into the member's `savings_account`. Writes the schedule from
+    the business date and sets the standing instruction (`autodebit_account`, by default the
+    account the money went to). A retry returns the disbursed loan. Raises
+    LOAN_NOT_DISBURSABLE, NOT_FOUND (another member's account), the savings and ledger
+    refusals. Locks the savings account, the loan, then the ledger head."""
+    _check_tenant(cooperative, loan, *(a for a in (savings_account, autodebit_account) if a))
+    for account in (savings_account, autodebit_account):
+        if account is not None and account.member_id != loan.member_id:
+            raise LumbungError("NOT_FOUND")
+    with transaction.atomic(durable=True):
+        if savings_account is not None:
+            [savings_account] = savings_lock([savings_account])
+        loan = loan_lock(loan)
+        if loan.status == Loan.Status.ACTIVE and idempotency_key and (
+            loan.disbursement_entry is not None
+            and loan.disbursement_entry.idempotency_key == idempotency_key
+        ):
+            return loan
+        if loan.status != Loan.Status.APPROVED:
+            raise LumbungError("LOAN_NOT_DISBURSABLE", loan=loan.display_number,
+                               status=loan.get_status_display())
+        day = cooperative.business_date
+        net = loan.principal - loan.fees
+        if savings_account is not None:
+            funds = [savings_lines(savings_account, credit=net, memo="Pencairan pinjaman")]
+        else:
+            counterpart = counterpart or counterpart_by_purpose(cooperative, "cash")
+            funds = [LineSpec(counterpart.account_code, credit=net, member_id=loan.member_id,
+                              subledger_ref=counterpart.subledger_ref, memo="Pencairan tunai")]
+        entry = journal_entry_post(
+            cooperative=cooperative,
+            lines=booking_for(loan).disbursement_lines(loan, funds),
+            description=f"Pencairan {loan.product.name} {loan.display_number} "
+                        f"a.n. {loan.member.name}",
+            source=SOURCE,
+            idempotency_key=idempotency_key or f"loans:disburse:{loan.pk}",
+            acting_user=acting_user,
+        )
+        rows = _schedule_for(loan, day)
+        Instalment.objects.bulk_create(
+            Instalment(cooperative=cooperative, loan=loan, n=row.n, due_date=row.due_date,
+                       principal=row.principal, interest=row.interest)
+            for row in rows
+        )
+        standing = autodebit_account or savings_account
+        loan.status = Loan.Status.ACTIVE
+        loan.disbursed_on = day
+        loan.maturity_date = rows[-1].due_date
+        loan.disbursement_entry = entry
+        loan.autodebit_savings_id = standing.pk if standing else None
+        loan.save(update_fields=["status", "disbursed_on", "maturity_date", "disbursement_entry",
+                                 "autodebit_savings_id"])
+        audit_record(action="loans.loan.disbursed", acting_user=acting_user,
+                     cooperative=cooperative, obj=loan,
+                     data={"principal": loan.principal, "net": net, "entry": entry.number,
+                           "to": "savings" if savings_account else "cash"})
+    return loan
+
+
+# ---------------------------------------------------------------- repayments
+
+
+@dataclass
+class _Settlement:
+    """How a payment settles a locked loan's instalments (computed before anything is
+    written)."""
+
+    split: RepaymentSplit
+    paid: dict[int, tuple[int, int, int]]  # instalment pk -> (penalty, interest, principal)
+    waived: dict[int, int]  # instalment pk -> interest waived by the early payoff rule
+    closes: bool
+
+
+def _settle(loan: Loan, rows: list[Instalment], pot: int, credit: int, day: dt.date,
+            early_payoff: bool) -> _Settlement:
+    """Allocate `pot` sen (fresh money + credit) over the instalments in due order, each by
+    the product's allocation order. Normal payments reach the instalments due by `day` and the
+    next one; an early payoff reaches all of them, the future interest reduced by the product's
+    rule. What is left is kept as credit."""
+    order = loan.product.allocation
+    due_rows = [r for r in rows if r.due_date <= day]
+    future = [r for r in rows if r.due_date > day]
+    waived: dict[int, int] = {}
+    if early_payoff:
+        charged = calculations.early_payoff_interest(
+            loan.product.early_payoff_rule, [r.interest_due for r in future])
+        for row in future:
+            take = min(row.interest_due, charged)
+            charged -= take
+            if row.interest_due - take:
+                waived[row.pk] = row.interest_due - take
+        reach = rows
+    else:
+        reach = due_rows + future[:1]
+    paid: dict[int, tuple[int, int, int]] = {}
+    totals = {"penalty": 0, "interest": 0, "principal": 0}
+    left = pot
+    for row in reach:
+        owed = {"penalty": row.penalty_due, "interest": row.interest_due - waived.get(row.pk, 0),
+                "principal": row.principal_due}
+        parts, left = calculations.allocate(left, [(part, owed[part]) for part in order])
+        got = dict(parts)
+        if any(got.values()):
+            paid[row.pk] = (got["penalty"], got["interest"], got["principal"])
+            for part, amount in got.items():
+                totals[part] += amount
+    settled = sum(totals.values())
+    closes = all(
+        row.unpaid - waived.get(row.pk, 0) - sum(paid.get(row.pk, (0, 0, 0))) == 0
+        for row in rows
+    )
+    fresh = pot - credit
+    change = fresh - settled
+    split = RepaymentSplit(principal=totals["principal"], interest=totals["interest"],
+                           penalty=totals["penalty"], credit_kept=max(change, 0),
+                           credit_used=max(-change, 0))
+    return _Settlement(split, paid, waived, closes)
+
+
+def _apply(rows: list[Instalment], settlement: _Settlement, day: dt.date) -> None:
+    for row in rows:
+        penalty, interest, principal = settlement.paid.get(row.pk, (0, 0, 0))
+        waived = settlement.waived.get(row.pk, 0)
+        if not (penalty or interest or principal or waived):
+            continue
+        row.penalty_paid += penalty
+        row.interest_paid += interest
+        row.principal_paid += principal
+        row.interest_waived += waived
+        if row.unpaid == 0:
+            row.paid_on = day
+        row.save(update_fields=["penalty_paid", "interest_paid", "principal_paid",
+                                "interest_waived", "paid_on"])
+
+
+def payoff_amount(loan: Loan, day: dt.date | None = None) -> int:
+    """What settles the whole loan on `day` (sen): every unpaid part due, the remaining
+    principal, the future interest the product's rule keeps, less the credit kept."""
+    day = day or loan.cooperative.business_date
+    rows = selectors.unpaid_instalments(loan)
+    future = [r for r in rows if r.due_date > day]
+    charged = calculations.early_payoff_interest(loan.product.early_payoff_rule,
+                                                 [r.interest_due for r in future])
+    owed = sum(r.unpaid for r in rows) - sum(r.interest_due for r in future) + charged
+    return max(owed - selectors.loan_balance(loan)[1], 0)
+
+
+def loan_repay(
+    *,
+    cooperative: Cooperative,
+    loan: Loan,
+    amount: int,
+    acting_user: Any,
+    channel: str = LoanRepayment.Channel.COUNTER,
+    counterpart: Counterpart | None = None,
+    savings_account: SavingsAccount | None = None,
+    early_payoff: bool = False,
+    idempotency_key: str | None = None,
+) -> LoanRepayment:
+    """Take a repayment of `amount` sen: at the counter (`counterpart`: the vault by default or
+    the teller's drawer) or from the member's `savings_account` (channel savings, or autodebit
+    for the standing instruction). The loan's credit is used first; the payment settles the
+    instalments due and the next one (penalty, interest, principal by default); anything above
+    is kept as credit. `early_payoff` settles the whole loan and needs exactly payoff_amount.
+    A retry with the same key returns the first repayment. Raises LOAN_NOT_ACTIVE,
+    LOAN_AMOUNT_POSITIVE, LOAN_PAYOFF_AMOUNT, LOAN_SAVINGS_REQUIRED, SAVINGS_INSUFFICIENT-like
+    savings refusals, the ledger's. Locks the savings account, the loan, then the ledger head."""
+    _check_tenant(cooperative, loan)
+    by_savings = channel in (LoanRepayment.Channel.SAVINGS, LoanRepayment.Channel.AUTODEBIT)
+    if by_savings and savings_account is None:
+        raise LumbungError("LOAN_SAVINGS_REQUIRED", what="pembayaran angsuran")
+    if savings_account is not None:
+        _check_tenant(cooperative, savings_account)
+        if savings_account.member_id != loan.member_id:
+            raise LumbungError("NOT_FOUND")
+    if not isinstance(amount, int) or isinstance(amount, bool) or (
+        amount <= 0 and channel != LoanRepayment.Channel.CREDIT
+    ):
+        raise LumbungError("LOAN_AMOUNT_POSITIVE")
+    key = idempotency_key or f"loans:repay:{loan.pk}:{uuid.uuid4().hex}"
+    with transaction.atomic(durable=True):
+        if savings_account is not None:
+            [savings_account] = savings_lock([savings_account])
+        loan = loan_lock(loan)
+        earlier = LoanRepayment.objects.filter(cooperative=cooperative,
+                                               idempotency_key=key).first()
+        if earlier is not None:
+            return earlier
+        repayment = _repay_locked(loan, amount, channel, counterpart, savings_account,
+                                  early_payoff, key, acting_user)
+        if repayment is None:
+            raise LumbungError("LOAN_NO_CREDIT", loan=loan.display_number)
+    return repayment
+
+
+def _repay_locked(
+    loan: Loan, amount: int, channel: str, counterpart: Counterpart | None,
+    savings_account: SavingsAccount | None, early_payoff: bool, key: str, acting_user: Any,
+) -> LoanRepayment | None:
+    """The repayment of a locked loan; None when there is nothing to settle from credit."""
+    cooperative = loan.cooperative
+    if loan.status != Loan.Status.ACTIVE:
+        raise LumbungError("LOAN_NOT_ACTIVE", loan=loan.display_number,
+                           status=loan.get_status_display())
+    day = cooperative.business_date
+    if savings_account is not None and amount > savings_available(savings_account):
+        raise LumbungError("LOAN_SAVINGS_SHORT", account=savings_account.number,
+                           available=format_rupiah(savings_available(savings_account)))
+    rows = selectors.unpaid_instalments(loan)
+    credit = selectors.loan_balance(loan)[1]
+    if early_payoff:
+        required = payoff_amount(loan, day)
+        if amount != required:
+            raise LumbungError("LOAN_PAYOFF_AMOUNT", loan=loan.display_number,
+                               required=format_rupiah(required), paid=format_rupiah(amount))
+    settlement = _settle(loan, rows, amount + credit, credit, day, early_payoff)
+    split = settlement.split
+    if settlement.closes and split.credit_kept:
+        # Nothing is left to keep credit for: the last payment must be exact.
+        raise LumbungError("LOAN_PAYOFF_AMOUNT", loan=loan.display_number,
+                           required=format_rupiah(amount - split.credit_kept),
+                           paid=format_rupiah(amount))
+    if amount == 0 and split.credit_used == 0:
+        return None
+    if savings_account is not None:
+        funds = [savings_lines(savings_account, debit=amount, memo="Angsuran pinjaman")]
+    elif amount:
+        counterpart = counterpart or counterpart_by_purpose(cooperative, "cash")
+        funds = [LineSpec(counterpart.account_code, debit=amount, member_id=loan.member_id,
+                          subledger_ref=counterpart.subledger_ref, memo="Angsuran tunai")]
+    else:
+        funds = []
+    what = "Pelunasan" if early_payoff or settlement.closes else "Angsuran"
+    entry = journal_entry_post(
+        cooperative=cooperative,
+        lines=booking_for(loan).repayment_lines(loan, split, funds),
+        description=f"{what} {loan.display_number} a.n. {loan.member.name}",
+        source=SOURCE,
+        idempotency_key=key,
+        acting_user=acting_user,
+    )
+    _apply(rows, settlement, day)
+    if settlement.closes:
+        loan.status = Loan.Status.PAID_OFF
+        loan.closed_on = day
+        loan.save(update_fields=["status", "closed_on"])
+    repayment = LoanRepayment.objects.create(
+        cooperative=cooperative, loan=loan, date=day, channel=channel, amount=amount,
+        principal=split.principal, interest=split.interest, penalty=split.penalty,
+        credit=split.credit_kept - split.credit_used, early_payoff=early_payoff, entry=entry,
+        idempotency_key=key,
+        recorded_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+    )
+    audit_record(action="loans.loan.repaid", acting_user=acting_user, cooperative=cooperative,
+                 obj=loan, data={"amount": amount, "channel": channel, "entry": entry.number,
+                                 "early_payoff": early_payoff, "closed": settlement.closes})
+    return repayment
+
+
+def loan_credit_apply(*, cooperative: Cooperative, loan: Loan, acting_user: Any,
+                      idempotency_key: str) -> LoanRepayment | None:
+    """Settle what is due from the loan's credit (titipan), e.g. on a due date at night.
+    None when there is no credit or nothing to settle. Locks the loan, then the ledger head."""
+    _check_tenant(cooperative, loan)
+    with transaction.atomic():
+        loan = loan_lock(loan)
+        earlier = LoanRepayment.objects.filter(cooperative=cooperative,
+                                               idempotency_key=idempotency_key).first()
+        if earlier is not None or loan.status != Loan.Status.ACTIVE:
+            return earlier
+        return _repay_locked(loan, 0, LoanRepayment.Channel.CREDIT, None, None, False,
+                             idempotency_key, acting_user)
+
+
+def loan_autodebit(*, cooperative: Cooperative, loan: Loan, acting_user: Any
+                   ) -> LoanRepayment | None:
+    """The standing instruction on one loan for the business date: what is due is settled from
+    the loan's credit, then from its auto-debit savings account as far as the account allows
+    (a partial debit when it is short). A building block for the nightly step (plain atomic,
+    inside the step's transaction); idempotent per loan and day. None when nothing moved.
+    Locks the savings account, the loan, then the ledger head."""
+    _check_tenant(cooperative, loan)
+    day = cooperative.business_date
+    key = f"loans:autodebit:{loan.pk}:{day.isoformat()}"
+    with transaction.atomic():
+        earlier = LoanRepayment.objects.filter(cooperative=cooperative,
+                                               idempotency_key=key).first()
+        if earlier is not None:
+            return earlier
+        account = None
+        if loan.autodebit_savings_id is not None:
+            found = SavingsAccount.objects.filter(pk=loan.autodebit_savings_id,
+                                                  cooperative=cooperative,
+                                                  member_id=loan.member_id).first()
+            if found is not None and found.status != SavingsAccount.Status.CLOSED:
+                [account] = savings_lock([found])
+        loan = loan_lock(loan)
+        if loan.status != Loan.Status.ACTIVE:
+            return None
+        owed = selectors.amount_due(loan, day) - selectors.loan_balance(loan)[1]
+        take = min(max(owed, 0), savings_available(account)) if account is not None else 0
+        channel = LoanRepayment.Channel.AUTODEBIT if take else LoanRepayment.Channel.CREDIT
+        return _repay_locked(loan, take, channel, None, account if take else None, False, key,
+                             acting_user)
+
+
+# ---------------------------------------------------------------- member exit
+
+
+@exit_obligation("loans")
+def loan_exit_obligations(*, cooperative: Cooperative, member: Member) -> list[ExitObligation]:
+    """A leaving member's running loans, settled from their savings as an early payoff (the
+    product's rule for remaining interest). Called by savings' member_exit inside its
+    transaction, after the savings accounts are locked: locks the loans and marks them paid
+    off there; the exit's entry carries the lines."""
+    obligations = []
+    running = Loan.objects.filter(cooperative=cooperative, member=member,
+                                  status=Loan.Status.ACTIVE).order_by("pk")
+    day = cooperative.business_date
+    for loan in running:
+        loan = loan_lock(loan)
+        rows = selectors.unpaid_instalments(loan)
+        credit = selectors.loan_balance(loan)[1]
+        required = payoff_amount(loan, day)
+        settlement = _settle(loan, rows, required + credit, credit, day, early_payoff=True)
+        split = settlement.split
+        _apply(rows, settlement, day)
+        loan.status = Loan.Status.PAID_OFF
+        loan.closed_on = day
+        loan.save(update_fields=["status", "closed_on"])
+        LoanRepayment.objects.create(
+            cooperative=cooperative, loan=loan, date=day, channel=LoanRepayment.Channel.EXIT,
+            amount=required, principal=split.principal, interest=split.interest,
+            penalty=split.penalty, credit=-split.credit_used, early_payoff=True, entry=None,
+            idempotency_key=f"loans:exit:{loan.pk}",
+        )
+        obligations.append(ExitObligation(
+            description=f"Pelunasan {loan.display_number}", amount=required,
+            lines=booking_for(loan).repayment_lines(loan, split, []),
+        ))
+    return obligations
+
+
+# ---------------------------------------------------------------- loans brought from old books
+
+
+def loan_opening_balance(
+    *,
+    cooperative: Cooperative,
+    member: Member,
+    product: LoanProduct,
+    principal: int,
+    term_months: int,
+    disbursed_on: dt.date,
+    instalments_paid: int,
+    acting_user: Any,
+    counterpart_purpose: str = "bank",
+) -> Loan:
+    """A running loan brought over from the cooperative's earlier books when it starts on
+    Lumbung (saldo awal pinjaman): the loan and its schedule from the original disbursement
+    date, the first `instalments_paid` instalments marked paid on their due dates, and one entry
+    moving the outstanding principal onto the loan's sub-ledger from `counterpart_purpose`
+    (where the old books carried it). Fees were taken back then and are not charged again.
+    Raises LOAN_MEMBER_NOT_ACTIVE, LOAN_TERM_RANGE, BAD_INPUT. Locks the cooperative row
+    (loan number), then the ledger head."""
+    _check_tenant(cooperative, member, product)
+    if member.status != Member.Status.MEMBER:
+        raise LumbungError("LOAN_MEMBER_NOT_ACTIVE", member=member.name)
+    if product.contract == Contract.MURABAHAH:
+        # The receivable would carry the unpaid margin too (loans/sharia.py); not done here.
+        raise LumbungError("LOAN_PRODUCT_CONTRACT", contract=product.get_contract_display(),
+                           kind="saldo awal")
+    if not 0 <= instalments_paid < term_months or term_months <= product.grace_months:
+        raise LumbungError("LOAN_TERM_RANGE", minimum=instalments_paid + 1, maximum=term_months)
+    if disbursed_on >= cooperative.business_date or principal <= 0:
+        raise LumbungError("BAD_INPUT", detail="saldo awal: tanggal cair sebelum tanggal usaha, "
+                                               "pokok lebih dari nol")
+    with transaction.atomic(durable=True):
+        locked = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
+        last = Loan.objects.filter(cooperative=locked).aggregate(n=Max("number"))["n"] or 0
+        loan = Loan.objects.create(
+            cooperative=locked, number=last + 1, member=member, product=product,
+            contract=product.contract, method=product.method, principal=principal,
+            annual_rate=product.annual_rate, term_months=term_months,
+            grace_months=product.grace_months, status=Loan.Status.ACTIVE,
+            approved_on=disbursed_on, disbursed_on=disbursed_on,
+        )
+        rows = _schedule_for(loan, disbursed_on)
+        Instalment.objects.bulk_create(
+            Instalment(cooperative=locked, loan=loan, n=row.n, due_date=row.due_date,
+                       principal=row.principal, interest=row.interest,
+                       principal_paid=row.principal if row.n <= instalments_paid else 0,
+                       interest_paid=row.interest if row.n <= instalments_paid else 0,
+                       paid_on=row.due_date if row.n <= instalments_paid else None)
+            for row in rows
+        )
+        outstanding = sum(row.principal for row in rows[instalments_paid:])
+        codes = account_codes_by_purpose(
+            cooperative=locked, purposes={booking_for(loan).control, counterpart_purpose})
+        entry = journal_entry_post(
+            cooperative=locked,
+            lines=[LineSpec(codes[booking_for(loan).control], debit=outstanding,
+                            member_id=member.pk, subledger_ref=loan.subledger_ref,
+                            memo="saldo awal pokok"),
+                   LineSpec(codes[counterpart_purpose], credit=outstanding,
+                            member_id=member.pk, memo="pindahan pembukuan lama")],
+            description=f"Saldo awal {loan.display_number} a.n. {member.name} "
+                        f"(cair {disbursed_on:%d-%m-%Y})",
+            source=SOURCE, idempotency_key=f"loans:opening:{loan.pk}", acting_user=acting_user,
+        )
+        loan.maturity_date = rows[-1].due_date
+        loan.disbursement_entry = entry
+        loan.save(update_fields=["maturity_date", "disbursement_entry"])
+        audit_record(action="loans.loan.opening_balance", acting_user=acting_user,
+                     cooperative=locked, obj=loan,
+                     data={"principal": principal, "outstanding": outstanding,
+                           "disbursed_on": disbursed_on.isoformat(),
+                           "instalments_paid": instalments_paid})
+    return loan

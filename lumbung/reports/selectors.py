@@ -69,6 +69,8 @@ def balances_through(*, cooperative: Cooperative, day: dt.date) -> dict[int, Bal
     current = {account_id: (row[0], row[1]) for account_id, row in live.items()}
     if latest is None or latest <= day:
         return current
+    if not JournalLine.objects.filter(cooperative=cooperative, date__lte=day).exists():
+        return {}  # before the books began (one index probe, no scan)
     snapshot_end = AccountSnapshot.objects.filter(
         cooperative=cooperative, final=True, month_end__lte=day
     ).aggregate(end=Max("month_end"))["end"]

@@ -49,8 +49,9 @@ def cooperative_register(
     acting_user: Any, **details: Any,
 ) -> Cooperative:
     """Register a cooperative with its chart of accounts (from its kind's template), default
-    savings products and limits."""
+    savings and loan products and limits."""
     from lumbung.ledger.services import chart_of_accounts_create
+    from lumbung.loans.services import loan_products_install
     from lumbung.savings.services import savings_products_install
 
     with transaction.atomic(durable=True):
@@ -62,6 +63,7 @@ def cooperative_register(
         )
         chart_of_accounts_create(cooperative=cooperative, acting_user=acting_user)
         savings_products_install(cooperative=cooperative, acting_user=acting_user)
+        loan_products_install(cooperative=cooperative, acting_user=acting_user)
         RoleLimit.objects.bulk_create(
             RoleLimit(cooperative=cooperative, role=role, action=action,
                       max_amount=rupiah * SEN_PER_RUPIAH)

@@ -46,3 +46,20 @@ def login_succeeded(username: str) -> None:
 
 def lock_minutes() -> int:
     return settings.LUMBUNG_LOGIN_WINDOW_SECONDS // 60
+
+
+def rate_limited(scope: str, address: str | None, *, limit: int, window_seconds: int = 60) -> bool:
+    """Count one request of `address` for `scope` (a public page); True once it is over `limit`
+    in the current window. Counts live in Django's cache (per process unless a shared cache is
+    configured), enough to stop someone walking through numbers from one address."""
+    from django.core.cache import cache
+
+    window = int(timezone.now().timestamp()) // window_seconds
+    key = f"throttle:{scope}:{address or '-'}:{window}"
+    cache.add(key, 0, timeout=window_seconds * 2)
+    try:
+        hits = cache.incr(key)
+    except ValueError:  # evicted between add and incr: count this one as the first
+        cache.set(key, 1, timeout=window_seconds * 2)
+        hits = 1
+    return hits > limit

@@ -11,6 +11,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from lumbung.tenancy.access import BOOKKEEPING_ROLES, CooperativeAccess
+from lumbung.tenancy.models import CooperativeRole
+
+# The counter (teller's drawer): tellers and a manager standing in; the day's drawers are
+# watched by the people who answer for the cash.
+COUNTER_ROLES = frozenset({CooperativeRole.TELLER, CooperativeRole.MANAGER})
+DRAWER_VIEW_ROLES = frozenset({CooperativeRole.MANAGER, CooperativeRole.ACCOUNTANT,
+                               CooperativeRole.BOARD, CooperativeRole.SUPERVISORY_BOARD})
 
 
 @dataclass(frozen=True)
@@ -25,11 +32,28 @@ class Tab:
 
 
 TABS: list[Tab] = [
+    Tab("members", _("Anggota"), also_current=frozenset({"member_detail", "member_new"})),
+    Tab("savings_accounts", _("Simpanan"),
+        also_current=frozenset({"savings_passbook", "savings_products", "savings_product_edit"})),
     Tab("accounts", _("Bagan akun")),
     Tab("journal_list", _("Jurnal"), also_current=frozenset({"journal_detail"})),
     Tab("entry_new", _("Jurnal manual"), roles=BOOKKEEPING_ROLES),
     Tab("approvals", _("Persetujuan")),
     Tab("trial_balance", _("Neraca saldo")),
+    Tab("teller_home", _("Kasir"), roles=COUNTER_ROLES,
+        also_current=frozenset({"teller_close", "teller_receipt"})),
+    Tab("teller_drawers", _("Laci kas"), roles=DRAWER_VIEW_ROLES,
+        also_current=frozenset({"teller_session"})),
+    Tab("loans", _("Pinjaman"), also_current=frozenset({
+        "loan_application_new", "loan_applications", "loan_portfolio", "loan_overdue",
+        "loan_detail", "loan_quality", "loan_restructure", "loan_write_off", "loan_write_offs",
+        "loan_collectibility_policy", "loan_profit_terms", "loan_profit_report"})),
+    Tab("portal:pins", _("PIN anggota"),
+        roles=frozenset({CooperativeRole.TELLER, CooperativeRole.MANAGER})),
+    Tab("reports", _("Laporan")),
+    Tab("period_close", _("Tutup buku")),
+    Tab("shu", _("SHU")),
+    Tab("rat", _("RAT")),
 ]
 
 

@@ -22,6 +22,12 @@ def rupiah_or_blank(sen: int | None) -> str:
 
 
 @register.filter
+def rupiah_whole(sen: int | None) -> str:
+    """Rp100.000: whole Rupiah, for notes and coins and round figures."""
+    return format_rupiah(sen or 0, decimals=False)
+
+
+@register.filter
 def rupiah_plain(sen: int | None) -> str:
     """1.250.000,00 (no "Rp"): the cells of a statement whose heading says "dalam Rupiah"."""
     return format_rupiah(sen or 0, symbol=False)
