@@ -24,12 +24,14 @@ from typing import Any
 import bench
 
 STEPS = ("posting", "concurrency", "counter", "trial_balance", "verify", "loans_eod",
-         "savings_interest", "reports")
+         "savings_interest", "reports", "dinas")
 TARGETS = {
     ("posting", "sqlite"): 1500.0,  # entries/s, at least
     ("posting", "postgresql"): 800.0,
     ("trial_balance", None): 200.0,  # ms, at most
     ("verify", None): 30.0,  # s, at most
+    ("dinas_dashboard", None): 500.0,  # ms, at most (issue 6: 300 cooperatives x 36 periods)
+    ("dinas_rate_all", None): 5000.0,  # ms, at most (issue 6: rating all 300)
     ("loans_eod", "sqlite"): 120.0,  # s for a night over 100,000 loans, at most
     ("savings_interest", "sqlite"): 60.0,  # s for 100,000 sukarela accounts, at most
     ("reports", None): 300.0,  # ms per statement, at most
@@ -115,6 +117,14 @@ def summarize(results: list[dict[str, Any]]) -> list[list[str]]:
                              f"{s['max_ms']}), {s['lines_after_as_of']:,} later lines, "
                              f"tracemalloc {s['tracemalloc_peak_mib']} MiB",
                              "<= 200 ms", verdict(s["median_ms"], 200.0, False), rss])
+        elif name == "dinas":
+            for label, key in (("dashboard", "dinas_dashboard"), ("rate_all", "dinas_rate_all")):
+                s, target = r[label], TARGETS[(key, None)]
+                rows.append([f"dinas {label}", engine,
+                             f"median {s['median_ms']} ms (first {s['first_ms']}, max "
+                             f"{s['max_ms']}), {s['queries']} queries, {r['cooperatives']} "
+                             f"coops x {r['periods']} periods", f"<= {target:,.0f} ms",
+                             verdict(s["median_ms"], target, False), rss])
         elif name == "loans_eod":
             target = TARGETS.get(("loans_eod", engine))
             rows.append(["loans nightly", engine,
@@ -237,6 +247,11 @@ def main() -> None:
         accounts = "20000" if args.quick else "100000"
         for engine in engines:
             results.append(run("savings_interest", engine, ["--accounts", accounts], log))
+
+    if "dinas" in args.only:
+        print("Dinas console (300 cooperatives x 36 periods)")
+        for engine in engines:
+            results.append(run("dinas", engine, [], log))
 
     total = round(time.perf_counter() - started, 1)
     document = {

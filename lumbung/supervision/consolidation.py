@@ -25,8 +25,9 @@ def _short_rupiah(sen: int | None) -> str:
     """Rp12,3 M / Rp450 jt: short enough for a chart label."""
     sen = sen or 0
     if abs(sen) >= 1000 * MILLION_SEN:
-        return f"Rp{sen / (1000 * MILLION_SEN):.1f} M".replace(".", ",")
-    return f"Rp{sen / MILLION_SEN:.0f} jt"
+        return "Rp" + f"{sen / (1000 * MILLION_SEN):,.1f}".replace(",", " ").replace(
+            ".", ",").replace(" ", ".") + " M"
+    return "Rp" + f"{sen / MILLION_SEN:,.0f}".replace(",", ".") + " jt"
 
 
 def charts(data: Consolidation) -> dict[str, SafeString]:

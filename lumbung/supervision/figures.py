@@ -386,3 +386,21 @@ def checkpoints_check(cooperative: Cooperative, *, expected_through: dt.date) ->
     return CheckpointStatus(received=len(received),
                             last_date=received[-1].date if received else None,
                             problems=problems, missing_days=missing)
+
+
+def figures_record_many(*, office: SupervisorOffice,
+                        rows: list[tuple[RegistryEntry, dt.date, dict[str, int | None]]],
+                        source: str, acting_user: Any) -> int:
+    """Save many periods' figures at once (a batch of reports received outside the console),
+    replacing what was there for the same cooperative and period."""
+    objects = [PeriodFigures(office=office, entry=entry, period=period, as_of=period,
+                             source=source, **{name: values.get(name)
+                                               for name in calculations.FIGURE_NAMES})
+               for entry, period, values in rows]
+    with transaction.atomic():
+        PeriodFigures.objects.bulk_create(
+            objects, batch_size=500, update_conflicts=True, unique_fields=["entry", "period"],
+            update_fields=["as_of", "source", *calculations.FIGURE_NAMES])
+        audit_record(action="supervision.figures.recorded", acting_user=acting_user,
+                     office=office, data={"rows": len(objects), "source": source})
+    return len(objects)

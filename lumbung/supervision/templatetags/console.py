@@ -29,3 +29,11 @@ def percent(value: Decimal | float | None) -> str:
 @register.filter
 def slugify_category(value: str) -> str:
     return str(value).lower().replace(" ", "-")
+
+
+@register.filter
+def rupiah_whole(sen: int | None) -> str:
+    """Rp1.250.000 (whole Rupiah), for figures at a glance."""
+    from lumbung.core.money import format_rupiah
+
+    return format_rupiah(sen or 0, decimals=False)
