@@ -17,7 +17,9 @@ run: install
 	@echo "Akun demo: analis, pendamping, manajer.sejahtera, akuntan.sejahtera, teller.sejahtera,"
 	@echo "           manajer.berkah, akuntan.berkah, teller.berkah, ... — kata sandi: lumbung-demo"
 	@echo "Aplikasi anggota: http://127.0.0.1:8000/m/<kode koperasi>/  (simulator PPOB di :8091)"
-	@$(BIN)/lumbung ppob-simulator --port 8091 & sim=$$!; trap 'kill $$sim 2>/dev/null' EXIT INT TERM; \
+	@echo "Anggota demo: nomor anggota 1, 2, 3 di tiap koperasi (mis. /m/ksp-sejahtera/) — PIN: 135790"
+	@$(BIN)/lumbung ppob-simulator --port 8091 & sim=$$!; $(BIN)/lumbung notify --loop & notify=$$!; \
+	trap 'kill $$sim $$notify 2>/dev/null' EXIT INT TERM; \
 	DEBUG=$${DEBUG:-true} SECURE_COOKIES=$${SECURE_COOKIES:-false} $(BIN)/lumbung serve --host 127.0.0.1 --port 8000
 
 $(STAMP): pyproject.toml

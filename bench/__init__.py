@@ -15,7 +15,9 @@ import os
 import resource
 import secrets
 import shutil
+import statistics
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -146,6 +148,58 @@ def timed(function: Callable[[], Any]) -> tuple[float, Any]:
     start = time.perf_counter()
     result = function()
     return time.perf_counter() - start, result
+
+
+def threaded(workers: int, per_worker: int, warm_up: Callable[[int], None],
+             step: Callable[[int, int], None]) -> dict[str, Any]:
+    """Start `workers` threads together (each with its own database connection): each warms up
+    once, waits on a barrier, then runs `step(worker, i)` `per_worker` times. Returns the wall
+    time of the whole run and each step's latency p50/p95/max; a worker's error is raised."""
+    from django.db import connection
+
+    barrier = threading.Barrier(workers + 1)
+    latencies: list[list[float]] = [[] for _ in range(workers)]
+    errors: list[BaseException] = []
+
+    def worker(index: int) -> None:
+        try:
+            warm_up(index)
+            barrier.wait()
+            for i in range(per_worker):
+                start = time.perf_counter()
+                step(index, i)
+                latencies[index].append(time.perf_counter() - start)
+        except BaseException as exc:
+            errors.append(exc)
+            barrier.abort()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(workers)]
+    for thread in threads:
+        thread.start()
+    try:
+        barrier.wait()
+    except threading.BrokenBarrierError:
+        for thread in threads:
+            thread.join()
+        raise errors[0] from None
+    start = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - start
+    if errors:
+        raise errors[0]
+    flat = sorted(x for per in latencies for x in per)
+    total = len(flat)
+    return {
+        "operations": total,
+        "seconds": round(seconds, 3),
+        "per_s": round(total / seconds, 1),
+        "latency_ms_p50": round(1000 * statistics.median(flat), 2),
+        "latency_ms_p95": round(1000 * flat[int(0.95 * (total - 1))], 2),
+        "latency_ms_max": round(1000 * flat[-1], 2),
+    }
 
 
 def measurement_args(description: str) -> argparse.ArgumentParser:

@@ -3,7 +3,7 @@
     python -m bench                      full run (1M-line ledger), about 10-15 minutes
     python -m bench --quick              smaller run (100k lines, fewer postings), a few minutes
     python -m bench --only posting       one or more of: posting concurrency counter
-                                         trial_balance verify loans_eod
+                                         trial_balance verify loans_eod ... portal
     python -m bench --db sqlite          one engine only (default: both; PostgreSQL if reachable)
 
 Results: a table on stdout and bench/out/results.json. See bench/README.md for each figure.
@@ -24,7 +24,7 @@ from typing import Any
 import bench
 
 STEPS = ("posting", "concurrency", "counter", "trial_balance", "verify", "loans_eod",
-         "savings_interest", "reports", "dinas")
+         "savings_interest", "reports", "shu", "dinas", "api_deposit", "portal")
 TARGETS = {
     ("posting", "sqlite"): 1500.0,  # entries/s, at least
     ("posting", "postgresql"): 800.0,
@@ -86,6 +86,10 @@ def summarize(results: list[dict[str, Any]]) -> list[list[str]]:
         name, engine, rss = r["measurement"], r["db"], str(r.get("peak_rss_mib", "-"))
         if "error" in r:
             rows.append([name, engine, f"ERROR {r['error']}", "", "", ""])
+            continue
+        if "rows" in r:  # a bench that words its own rows: [label, figure, target, verdict]
+            rows.extend([label, engine, figure, target, mark, rss]
+                        for label, figure, target, mark in r["rows"])
             continue
         if name == "posting":
             target = TARGETS[("posting", engine)]
@@ -248,10 +252,28 @@ def main() -> None:
         for engine in engines:
             results.append(run("savings_interest", engine, ["--accounts", accounts], log))
 
+    if "api_deposit" in args.only:
+        print("Deposits through the API over HTTP (20 clients)")
+        for engine in engines:
+            results.append(run("api_deposit", engine,
+                               ["--requests", "600" if args.quick else "2000"], log))
+
+    if "shu" in args.only:
+        print("SHU simulation and distribution")
+        members = "5000" if args.quick else "20000"
+        for engine in engines:
+            results.append(run("shu", engine, ["--members", members], log))
+
     if "dinas" in args.only:
         print("Dinas console (300 cooperatives x 36 periods)")
         for engine in engines:
             results.append(run("dinas", engine, [], log))
+
+    if "portal" in args.only:
+        print("Member's app: live feed, balances and feed under 100 members, page weight")
+        extra = ["--members", "500", "--seconds", "15"] if args.quick else []
+        for engine in engines:
+            results.append(run("portal", engine, extra, log))
 
     total = round(time.perf_counter() - started, 1)
     document = {

@@ -12,9 +12,6 @@ the figures say what one application process achieves.
 
 from __future__ import annotations
 
-import statistics
-import threading
-import time
 from typing import Any
 
 import bench
@@ -23,48 +20,23 @@ from bench.posting import post_many
 
 def run_scenario(pairs: list[tuple[Any, Any]], per_thread: int, offset: int) -> dict[str, Any]:
     """One thread per (cooperative, teller) pair; each posts `per_thread` entries."""
-    from django.db import connection
 
-    barrier = threading.Barrier(len(pairs) + 1)
-    latencies: list[list[float]] = [[] for _ in pairs]
-    errors: list[BaseException] = []
+    def base(index: int) -> int:
+        return offset + index * 1_000_000
 
-    def poster(index: int, cooperative: Any, teller: Any) -> None:
-        try:
-            base = offset + index * 1_000_000
-            post_many(cooperative, teller, "plain", base, 5)  # connect and warm up
-            barrier.wait()
-            for i in range(per_thread):
-                start = time.perf_counter()
-                post_many(cooperative, teller, "plain", base + 5 + i, 1)
-                latencies[index].append(time.perf_counter() - start)
-        except BaseException as exc:
-            errors.append(exc)
-            barrier.abort()
-        finally:
-            connection.close()
+    def warm_up(index: int) -> None:  # connect and warm up
+        post_many(*pairs[index], "plain", base(index), 5)
 
-    threads = [threading.Thread(target=poster, args=(i, c, t)) for i, (c, t) in enumerate(pairs)]
-    for thread in threads:
-        thread.start()
-    barrier.wait()
-    start = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    seconds = time.perf_counter() - start
-    if errors:
-        raise errors[0]
-    flat = sorted(x for per in latencies for x in per)
-    total = len(flat)
+    def step(index: int, i: int) -> None:
+        post_many(*pairs[index], "plain", base(index) + 5 + i, 1)
+
+    figures = bench.threaded(len(pairs), per_thread, warm_up, step)
     return {
         "posters": len(pairs),
         "cooperatives": len({c.pk for c, _ in pairs}),
-        "entries": total,
-        "seconds": round(seconds, 3),
-        "entries_per_s": round(total / seconds, 1),
-        "latency_ms_p50": round(1000 * statistics.median(flat), 2),
-        "latency_ms_p95": round(1000 * flat[int(0.95 * (total - 1))], 2),
-        "latency_ms_max": round(1000 * flat[-1], 2),
+        "entries": figures.pop("operations"),
+        "entries_per_s": figures.pop("per_s"),
+        **figures,
     }
 
 

@@ -13,9 +13,6 @@ from __future__ import annotations
 
 import random
 import secrets
-import statistics
-import threading
-import time
 from typing import Any
 
 import bench
@@ -63,58 +60,28 @@ def setup(tellers: int) -> tuple[Any, list[Any], list[Any]]:
 
 def run_scenario(sessions: list[Any], accounts: list[Any], per_teller: int, tag: str
                  ) -> dict[str, Any]:
-    from django.db import connection
-
     from lumbung.teller.services import counter_deposit
 
-    barrier = threading.Barrier(len(sessions) + 1)
-    latencies: list[list[float]] = [[] for _ in sessions]
-    errors: list[BaseException] = []
+    rngs = [random.Random(index) for index in range(len(sessions))]
 
-    def teller(index: int, session: Any) -> None:
-        rng = random.Random(index)
-        try:
-            for i in range(3):  # connect and warm up
-                counter_deposit(session=session, account=rng.choice(accounts), amount=50_000_00,
-                                acting_user=session.teller, idempotency_key=f"{tag}:w:{index}:{i}")
-            barrier.wait()
-            for i in range(per_teller):
-                start = time.perf_counter()
-                counter_deposit(session=session, account=rng.choice(accounts),
-                                amount=rng.randint(20, 500) * 1_000_00, acting_user=session.teller,
-                                idempotency_key=f"{tag}:{index}:{i}")
-                latencies[index].append(time.perf_counter() - start)
-        except BaseException as exc:
-            errors.append(exc)
-            barrier.abort()
-        finally:
-            connection.close()
+    def deposit(index: int, amount: int, key: str) -> None:
+        session = sessions[index]
+        counter_deposit(session=session, account=rngs[index].choice(accounts), amount=amount,
+                        acting_user=session.teller, idempotency_key=f"{tag}:{key}")
 
-    threads = [threading.Thread(target=teller, args=(i, s)) for i, s in enumerate(sessions)]
-    for thread in threads:
-        thread.start()
-    try:
-        barrier.wait()
-    except threading.BrokenBarrierError:
-        for thread in threads:
-            thread.join()
-        raise errors[0] from None
-    start = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    seconds = time.perf_counter() - start
-    if errors:
-        raise errors[0]
-    flat = sorted(x for per in latencies for x in per)
-    total = len(flat)
+    def warm_up(index: int) -> None:  # connect and warm up
+        for i in range(3):
+            deposit(index, 50_000_00, f"w:{index}:{i}")
+
+    def step(index: int, i: int) -> None:
+        deposit(index, rngs[index].randint(20, 500) * 1_000_00, f"{index}:{i}")
+
+    figures = bench.threaded(len(sessions), per_teller, warm_up, step)
     return {
         "tellers": len(sessions),
-        "deposits": total,
-        "seconds": round(seconds, 3),
-        "deposits_per_s": round(total / seconds, 1),
-        "latency_ms_p50": round(1000 * statistics.median(flat), 2),
-        "latency_ms_p95": round(1000 * flat[int(0.95 * (total - 1))], 2),
-        "latency_ms_max": round(1000 * flat[-1], 2),
+        "deposits": figures.pop("operations"),
+        "deposits_per_s": figures.pop("per_s"),
+        **figures,
     }
 
 

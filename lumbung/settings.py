@@ -102,10 +102,13 @@ TEMPLATES = [
     }
 ]
 
+# Connections close after each request by default: `lumbung serve` is ASGI, where sync views run
+# on a pool of threads and persistent connections pile up per thread until PostgreSQL refuses
+# more ("too many clients" under a 20-client load). Put a pooler in front to reuse connections.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'lumbung.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

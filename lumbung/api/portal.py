@@ -13,16 +13,23 @@ import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Header, Router, Schema
+from ninja import File, Form, Header, Router, Schema, UploadedFile
 from ninja.responses import Status
 from ninja.security import HttpBearer
 
 from lumbung.api.schemas import ErrorOut
 from lumbung.core.errors import LumbungError
 from lumbung.ledger.models import JournalEntry
-from lumbung.portal import selectors
+from lumbung.loans.services import loan_quote
+from lumbung.portal import loan_requests, selectors, withdrawals
 from lumbung.portal.access import DEVICE_HEADER, cooperative_or_404
-from lumbung.portal.models import BillPayment, MemberCredential, MemberSession
+from lumbung.portal.loan_requests import ApplicationProgress, DocumentUpload
+from lumbung.portal.models import (
+    BillPayment,
+    MemberCredential,
+    MemberSession,
+    WithdrawalRequest,
+)
 from lumbung.portal.movements import member_transfer, transfer_preview, va_number, va_topup_receive
 from lumbung.portal.ppob import bill_pay, bill_quote
 from lumbung.portal.services import (
@@ -375,6 +382,240 @@ def preferences(request: HttpRequest, data: PreferencesIn) -> Any:
 @router.get("/me/preferences", response=PreferencesOut)
 def preferences_get(request: HttpRequest) -> Any:
     return MemberCredential.objects.get(member_id=_session(request).member_id)
+
+
+# ---------------------------------------------------------------- loans
+
+
+class LoanOut(Schema):
+    number: str
+    product: str
+    principal: int
+    # Sen: principal still owed; the next instalment not fully paid (none when all are paid).
+    outstanding: int
+    next_due: dt.date | None
+    next_amount: int
+    overdue: bool
+
+
+@router.get("/me/loans", response=list[LoanOut])
+def loans(request: HttpRequest) -> Any:
+    """Pinjaman berjalan: sisa pokok dan angsuran berikutnya."""
+    session = _session(request)
+    return [{"number": row.loan.display_number, "product": row.loan.product.name,
+             "principal": row.loan.principal, "outstanding": row.outstanding,
+             "next_due": row.next_due, "next_amount": row.next_amount, "overdue": row.overdue}
+            for row in loan_requests.member_loans(cooperative=session.cooperative,
+                                                  member_id=session.member_id)]
+
+
+class LoanProductOut(Schema):
+    id: int
+    name: str
+    contract: str
+    method: str
+    annual_rate: str
+    min_amount: int
+    max_amount: int
+    min_term: int
+    max_term: int
+
+
+@router.get("/me/loans/products", response=list[LoanProductOut])
+def loan_products(request: HttpRequest) -> Any:
+    """Produk pinjaman yang dapat diajukan."""
+    return [{"id": p.pk, "name": p.name, "contract": p.contract, "method": p.method,
+             "annual_rate": str(p.annual_rate), "min_amount": p.min_amount,
+             "max_amount": p.max_amount, "min_term": p.min_term, "max_term": p.max_term}
+            for p in loan_requests.member_products(cooperative=_session(request).cooperative)]
+
+
+class ScheduleRowOut(Schema):
+    n: int
+    due_date: dt.date
+    principal: int
+    interest: int
+    total: int
+    balance_after: int
+
+
+class LoanQuoteOut(Schema):
+    product: int
+    amount: int
+    term_months: int
+    provision_fee: int
+    admin_fee: int
+    insurance_premium: int
+    fees: int
+    net: int
+    total_interest: int
+    schedule: list[ScheduleRowOut]
+
+
+@router.get("/me/loans/simulation", response=LoanQuoteOut)
+def loan_simulation(request: HttpRequest, product: int, amount: int, term_months: int) -> Any:
+    """Simulasi dengan ketentuan produk (jumlah dalam sen): angsuran, biaya, yang diterima."""
+    session = _session(request)
+    quote = loan_quote(cooperative=session.cooperative,
+                       product=loan_requests.product_of(session.cooperative, product),
+                       amount=amount, term_months=term_months)
+    return {"product": quote.product.pk, "amount": quote.amount,
+            "term_months": quote.term_months, "provision_fee": quote.provision_fee,
+            "admin_fee": quote.admin_fee, "insurance_premium": quote.insurance_premium,
+            "fees": quote.fees, "net": quote.net, "total_interest": quote.total_interest,
+            "schedule": quote.schedule}
+
+
+class StepOut(Schema):
+    label: str
+    date: dt.date | None
+    done: bool
+
+
+class DocumentOut(Schema):
+    id: int
+    kind: str
+    filename: str
+    content_type: str
+    size: int
+
+
+class ApplicationOut(Schema):
+    id: int
+    product: str
+    amount: int
+    term_months: int
+    purpose: str
+    applied_on: dt.date
+    # submitted, approved (to be paid out at the office), active, paid_off, rejected, ...
+    stage: str
+    approvals: int
+    approvals_needed: int
+    loan_number: str | None
+    steps: list[StepOut]
+    documents: list[DocumentOut]
+
+
+def _progress(p: ApplicationProgress) -> dict[str, Any]:
+    a = p.application
+    return {"id": a.pk, "product": a.product.name, "amount": a.amount,
+            "term_months": a.term_months, "purpose": a.purpose, "applied_on": a.applied_on,
+            "stage": p.stage, "approvals": p.approvals, "approvals_needed": p.approvals_needed,
+            "loan_number": p.loan.display_number if p.loan else None,
+            "steps": [{"label": str(s.label), "date": s.date, "done": s.done} for s in p.steps],
+            "documents": [{"id": d.pk, "kind": d.kind, "filename": d.filename,
+                           "content_type": d.content_type, "size": d.size}
+                          for d in p.documents]}
+
+
+@router.get("/me/loan-applications", response=list[ApplicationOut])
+def loan_applications(request: HttpRequest) -> Any:
+    """Pengajuan pinjaman anggota dan posisinya dalam persetujuan."""
+    session = _session(request)
+    return [_progress(p) for p in loan_requests.member_applications(
+        cooperative_id=session.cooperative_id, member_id=session.member_id)]
+
+
+def _own_application(session: MemberSession, pk: int) -> ApplicationProgress:
+    progress = loan_requests.member_application(cooperative_id=session.cooperative_id,
+                                                member_id=session.member_id, pk=pk)
+    if progress is None:
+        raise Http404
+    return progress
+
+
+@router.get("/me/loan-applications/{pk}", response=ApplicationOut)
+def loan_application(request: HttpRequest, pk: int) -> Any:
+    return _progress(_own_application(_session(request), pk))
+
+
+def _documents(files: list[UploadedFile], kinds: list[str]) -> list[DocumentUpload]:
+    if len(kinds) != len(files):
+        raise LumbungError("BAD_INPUT", detail="satu `kinds` untuk setiap berkas")
+    return [DocumentUpload(kind=kind, filename=upload.name or "dokumen",
+                           content=upload.read(loan_requests.DOCUMENT_MAX_BYTES + 1))
+            for kind, upload in zip(kinds, files, strict=True)]
+
+
+# Documents are optional at application time (they may follow with /documents).
+_NO_KINDS = Form(None)
+_NO_FILES = File(None)
+
+
+@router.post("/me/loan-applications", response=ApplicationOut)
+def loan_apply(request: HttpRequest, product: Form[int], amount: Form[int],
+               term_months: Form[int], purpose: Form[str], collateral: Form[str] = "",
+               kinds: list[str] = _NO_KINDS, files: list[UploadedFile] = _NO_FILES,
+               idempotency_key: str = Header(..., alias="Idempotency-Key")) -> Any:
+    """Ajukan pinjaman (multipart: isian dan berkas; `kinds[i]` jenis berkas ke-i: ktp, kk,
+    penghasilan, usaha, agunan, lain). Jumlah dalam sen. Mengulang dengan kunci yang sama
+    mengembalikan pengajuan yang pertama."""
+    session = _session(request)
+    application = loan_requests.member_loan_apply(
+        cooperative=session.cooperative, member=session.member,
+        product=loan_requests.product_of(session.cooperative, product), amount=amount,
+        term_months=term_months, purpose=purpose, collateral=collateral,
+        documents=_documents(files or [], kinds or []), client_token=idempotency_key[:64])
+    return _progress(_own_application(session, application.pk))
+
+
+@router.post("/me/loan-applications/{pk}/documents", response=ApplicationOut)
+def loan_documents_add(request: HttpRequest, pk: int, kinds: Form[list[str]],
+                       files: File[list[UploadedFile]]) -> Any:
+    """Tambah dokumen pada pengajuan yang masih menunggu persetujuan."""
+    session = _session(request)
+    progress = _own_application(session, pk)
+    loan_requests.member_loan_documents_add(
+        cooperative=session.cooperative, member=session.member,
+        application=progress.application, documents=_documents(files, kinds))
+    return _progress(_own_application(session, pk))
+
+
+# ---------------------------------------------------------------- cash at the counter
+
+
+class WithdrawalIn(Schema):
+    # Sen.
+    amount: int
+
+
+class WithdrawalOut(Schema):
+    id: int
+    reference: str
+    amount: int
+    status: str
+    requested_on: dt.date
+    valid_until: dt.date
+    entry_number: int | None
+
+
+@router.post("/me/withdrawals", response=WithdrawalOut)
+def withdrawal_new(request: HttpRequest, data: WithdrawalIn,
+                   idempotency_key: str = Header(..., alias="Idempotency-Key")) -> Any:
+    """Minta tarik tunai dari simpanan sukarela, diambil di loket (dibayar petugas kasir)."""
+    session = _session(request)
+    return withdrawals.withdrawal_request(cooperative=session.cooperative,
+                                         member=session.member, amount=data.amount,
+                                         client_token=idempotency_key[:64])
+
+
+@router.get("/me/withdrawals", response=list[WithdrawalOut])
+def withdrawal_list(request: HttpRequest) -> Any:
+    session = _session(request)
+    return withdrawals.member_withdrawals(cooperative_id=session.cooperative_id,
+                                          member_id=session.member_id)
+
+
+@router.post("/me/withdrawals/{pk}/cancel", response=WithdrawalOut)
+def withdrawal_cancel(request: HttpRequest, pk: int) -> Any:
+    """Batalkan permintaan yang belum dilayani petugas."""
+    session = _session(request)
+    found = WithdrawalRequest.objects.filter(cooperative_id=session.cooperative_id,
+                                             member_id=session.member_id, pk=pk).first()
+    if found is None:
+        raise Http404
+    return withdrawals.withdrawal_cancel(cooperative=session.cooperative, member=session.member,
+                                         request=found)
 
 
 class TopUpOut(Schema):

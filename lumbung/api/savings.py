@@ -60,6 +60,8 @@ class MemberOut(Schema):
     joined_on: dt.date | None
     exited_on: dt.date | None
     nik_warnings: list[str]
+    # Whether a KTP photo is kept (the photo itself is only shown on the member's page).
+    has_ktp_photo: bool
 
 
 class AccountOut(Schema):
@@ -124,6 +126,7 @@ def _member_out(member: Member) -> dict[str, Any]:
         "gender": member.gender, "kelurahan": member.kelurahan, "kecamatan": member.kecamatan,
         "registered_on": member.registered_on, "joined_on": member.joined_on,
         "exited_on": member.exited_on, "nik_warnings": list(member.nik_warnings),
+        "has_ktp_photo": bool(member.ktp_photo),
     }
 
 

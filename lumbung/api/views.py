@@ -11,9 +11,10 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
 
-from lumbung.api import ledger, loans, portal, reports, savings, teller
+from lumbung.api import ledger, loans, portal, reports, savings, supervision, teller
 from lumbung.core.errors import LumbungError
 
 api = NinjaAPI(
@@ -45,3 +46,29 @@ api.add_router("", teller.router)
 api.add_router("", loans.router)
 api.add_router("", reports.router)
 api.add_router("", portal.router)
+api.add_router("", supervision.router)
+
+
+def _where(error: dict[str, Any]) -> str:
+    return ".".join(str(part) for part in error.get("loc", ())[1:]) or "?"
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> Any:
+    """A body, query or header that does not fit the schema: BAD_INPUT naming the fields,
+    with pydantic's details kept under "detail"."""
+    fields = ", ".join(sorted({_where(error) for error in exc.errors}))
+    error = LumbungError("BAD_INPUT", detail=fields)
+    return api.create_response(
+        request, {"code": error.code, "message": error.message, "detail": exc.errors},
+        status=422)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> Any:
+    if isinstance(exc, AuthenticationError):
+        error = LumbungError("NOT_AUTHENTICATED")
+    else:
+        error = LumbungError("API_HTTP_ERROR", detail=str(exc))
+    return api.create_response(request, {"code": error.code, "message": error.message},
+                               status=exc.status_code)

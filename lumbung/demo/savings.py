@@ -10,6 +10,7 @@ admitted and a large withdrawal waiting for the manager's approval.
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 from lumbung.demo.context import DemoCooperative, rupiah
 from lumbung.members.models import Member
@@ -145,15 +146,20 @@ def day(demo: DemoCooperative) -> None:
         if amount > 0:
             savings_withdraw(cooperative=cooperative, account=account, counterpart=cash,
                              amount=amount, acting_user=teller, idempotency_key=key)
-    if 1 <= today.day <= 10:
-        # Wajib paid over the first ten days of the month; a few members fall behind.
-        for account in SavingsAccount.objects.filter(
-            cooperative=cooperative, product__kind=Kind.MANDATORY, status="open",
-        ).select_related("product__ledger_account", "member"):
-            if account.pk % 10 == today.day - 1 and rng.random() < 0.85:
-                savings_deposit(cooperative=cooperative, account=account, counterpart=cash,
-                                amount=account.product.fixed_amount, acting_user=teller,
-                                idempotency_key=f"demo:savings:wajib:{account.pk}:{today:%Y%m}")
+    # Wajib is paid from the member's day in the month's first ten (by account); a member who
+    # does not come that day pays on their next visit. About one member in eight falls behind.
+    paid = demo.extra.setdefault("wajib_paid", set())
+    for account in SavingsAccount.objects.filter(
+        cooperative=cooperative, product__kind=Kind.MANDATORY, status="open",
+    ).select_related("product__ledger_account", "member"):
+        month = f"{today:%Y%m}"
+        if (account.pk, month) in paid or account.pk % 10 >= today.day:
+            continue
+        paid.add((account.pk, month))
+        if random.Random(f"{account.pk}:{month}").random() < 0.88:
+            savings_deposit(cooperative=cooperative, account=account, counterpart=cash,
+                            amount=account.product.fixed_amount, acting_user=teller,
+                            idempotency_key=f"demo:savings:wajib:{account.pk}:{month}")
     if rng.random() < 0.15:
         _admit(demo, _register(demo))
 

@@ -744,7 +744,7 @@ def _pending_for_key(
     return request
 
 
-def _approval_request_create(
+def approval_request_create(
     *,
     cooperative: Cooperative,
     kind: str,
@@ -754,7 +754,9 @@ def _approval_request_create(
     idempotency_key: str | None,
     acting_user: Any,
 ) -> ApprovalRequest:
-    """Queue a request for a second person (one durable transaction, with its audit row)."""
+    """Queue a request of `kind` for a second person, who approves it on the approvals screen
+    (the handler registered with approval_handler carries it out). One durable transaction with
+    its audit row; a retry with the same idempotency key returns the first request."""
     try:
         with transaction.atomic(durable=True):
             request = ApprovalRequest.objects.create(
@@ -777,6 +779,10 @@ def _approval_request_create(
         # A simultaneous retry with the same key got there first; this call returns its request.
         return ApprovalRequest.objects.get(cooperative=cooperative, idempotency_key=idempotency_key)
     return request
+
+
+# The earlier private name, kept for branches written against it.
+_approval_request_create = approval_request_create
 
 
 def _lines_payload(lines: Sequence[LineSpec]) -> list[dict[str, Any]]:
@@ -838,7 +844,7 @@ def manual_entry_submit(
                 acting_user=acting_user,
             )
     stored_date = date if date is not None and date != business_date else None
-    return _approval_request_create(
+    return approval_request_create(
         cooperative=cooperative,
         kind=MANUAL_ENTRY_ACTION,
         amount=total,
@@ -891,7 +897,7 @@ def reversal_submit(*, entry: JournalEntry, acting_user: Any) -> JournalEntry | 
     pending = _pending_for_key(cooperative, key, lambda request: True)
     if pending is not None:
         return pending
-    return _approval_request_create(
+    return approval_request_create(
         cooperative=cooperative,
         kind=REVERSAL_ACTION,
         amount=entry.total,

@@ -10,12 +10,42 @@ basis); an accrual step may post receivable interest and a booking then settles 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 from lumbung.ledger.selectors import account_codes_by_purpose
 from lumbung.ledger.services import LineSpec
 from lumbung.loans.models import Contract, Loan
+
+# purpose-set -> codes, per cooperative, while a batch runs (booking_codes_cached).
+_CODES: ContextVar[dict[tuple[int, frozenset[str]], dict[str, str]] | None] = ContextVar(
+    "loan_booking_codes", default=None)
+
+
+@contextmanager
+def booking_codes_cached() -> Iterator[None]:
+    """Inside the block, each booking reads its account codes once per cooperative (a nightly
+    batch of repayments asks for the same codes for every loan)."""
+    token = _CODES.set({})
+    try:
+        yield
+    finally:
+        _CODES.reset(token)
+
+
+def codes_for(cooperative: Any, purposes: Iterable[str]) -> dict[str, str]:
+    """account_codes_by_purpose, read once per batch inside booking_codes_cached."""
+    wanted = frozenset(purposes)
+    cache = _CODES.get()
+    if cache is None:
+        return account_codes_by_purpose(cooperative=cooperative, purposes=wanted)
+    key = (cooperative.pk, wanted)
+    if key not in cache:
+        cache[key] = account_codes_by_purpose(cooperative=cooperative, purposes=wanted)
+    return cache[key]
 
 
 @dataclass(frozen=True)
@@ -46,13 +76,16 @@ class Booking:
     admin_income: str
     insurance_payable: str = "loan_insurance_payable"
     credit: str = "loan_credit"
+    # Line memos: what the return and the late charge are called under this contract (a sharia
+    # contract's return is margin, profit share or ujrah, never interest).
+    return_memo: str = "bunga"
+    penalty_memo: str = "denda"
 
     def codes(self, loan: Loan) -> dict[str, str]:
-        return account_codes_by_purpose(
-            cooperative=loan.cooperative,
-            purposes={self.control, self.interest_income, self.penalty, self.provision_income,
-                      self.admin_income, self.insurance_payable, self.credit},
-        )
+        return codes_for(loan.cooperative,
+                         {self.control, self.interest_income, self.penalty,
+                          self.provision_income, self.admin_income, self.insurance_payable,
+                          self.credit})
 
     def disbursement_lines(self, loan: Loan, funds: Sequence[LineSpec]) -> list[LineSpec]:
         """Dr the loan for the principal; Cr the fees to income / payable and the net amount to
@@ -81,8 +114,8 @@ class Booking:
                                   subledger_ref=ref, memo="pakai titipan"))
         for purpose, amount, memo, sub in [
             (self.control, split.principal, "pokok", ref),
-            (self.interest_income, split.interest, "bunga", ""),
-            (self.penalty, split.penalty, "denda", ""),
+            (self.interest_income, split.interest, self.return_memo, ""),
+            (self.penalty, split.penalty, self.penalty_memo, ""),
             (self.credit, split.credit_kept, "titipan kelebihan", ref),
         ]:
             if amount:

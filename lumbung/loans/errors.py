@@ -122,3 +122,68 @@ define_messages({
         "Invalid collectibility policy: {detail}.",
     ),
 })
+
+# A manager's product settings and the cooperative's own BMPP (loans/products.py).
+define_messages({
+    "LOAN_PRODUCT_RATE_RANGE": (
+        "{field} harus antara {minimum}% dan {maximum}%.",
+        "{field} must be between {minimum}% and {maximum}%.",
+    ),
+    "LOAN_PRODUCT_AMOUNTS": (
+        "Plafon terendah harus lebih dari nol dan tidak lebih dari plafon tertinggi; batas "
+        "komite dan biaya administrasi tidak boleh negatif.",
+        "The lowest amount must be above zero and not above the highest; the committee "
+        "threshold and the admin fee cannot be negative.",
+    ),
+    "LOAN_PRODUCT_TERMS": (
+        "Jangka terpendek 1 sampai {maximum} bulan dan tidak lebih dari jangka terpanjang; masa "
+        "tenggang harus lebih pendek dari jangka terpendek.",
+        "The shortest term is 1 to {maximum} months and not above the longest; the grace "
+        "period must be shorter than the shortest term.",
+    ),
+    "LOAN_PRODUCT_FEES": (
+        "Provisi, administrasi dan premi asuransi bersama-sama harus kurang dari 100% pokok.",
+        "Provision, admin and insurance together must be below 100% of the principal.",
+    ),
+    "LOAN_PRODUCT_ALLOCATION": (
+        "Urutan alokasi pembayaran harus memuat denda, bunga dan pokok, masing-masing sekali.",
+        "The payment allocation order must name penalty, interest and principal once each.",
+    ),
+    "LOAN_PRODUCT_ROUNDING": (
+        "Pembulatan angsuran harus salah satu dari: {choices}.",
+        "Instalment rounding must be one of: {choices}.",
+    ),
+    "LOAN_PRODUCT_CHOICE": (
+        "{field}: pilihan \"{value}\" tidak dikenal.",
+        "{field}: unknown choice \"{value}\".",
+    ),
+    "LOAN_PRODUCT_QARDH_RATE": (
+        "Qardh hanya mengembalikan pokok: margin per tahun harus 0%.",
+        "Qardh returns the principal only: the yearly margin must be 0%.",
+    ),
+    "LOAN_PRODUCT_NAME": (
+        "Nama produk wajib diisi (paling banyak 120 huruf).",
+        "The product needs a name (at most 120 characters).",
+    ),
+    "LOAN_PRODUCT_CODE": (
+        "Kode produk \"{code}\" tidak dapat dipakai: huruf kecil, angka dan tanda hubung, "
+        "belum dipakai produk lain koperasi ini.",
+        "Product code \"{code}\" cannot be used: lower-case letters, digits and hyphens, not "
+        "yet used by another product of this cooperative.",
+    ),
+    "LOAN_LENDING_LIMIT_ABOVE_RULE": (
+        "BMPP {who} paling tinggi {maximum}% modal sendiri ({source}); koperasi hanya boleh "
+        "menetapkan batas yang sama atau lebih rendah.",
+        "The lending limit for {who} is at most {maximum}% of own capital ({source}); a "
+        "cooperative may only set the same or a lower limit.",
+    ),
+})
+
+define_messages({
+    "LOAN_STANDING_INSTRUCTION_ACCOUNT": (
+        "Rekening {account} tidak dapat dipakai untuk autodebet: hanya simpanan sukarela, "
+        "wadiah atau mudharabah milik peminjam yang masih terbuka.",
+        "Account {account} cannot be used for auto-debit: only the borrower's own open "
+        "sukarela, wadiah or mudharabah savings.",
+    ),
+})

@@ -31,6 +31,14 @@ class Contract(models.TextChoices):
 
 
 SHARIA_CONTRACTS = frozenset(Contract.values) - {Contract.CONVENTIONAL}
+METHOD_CHOICES = [(Method.FLAT, _("flat")), (Method.DECLINING, _("efektif / menurun")),
+                  (Method.ANNUITY, _("anuitas"))]
+PENALTY_PERIOD_CHOICES = [(PenaltyPeriod.DAY, _("hari")), (PenaltyPeriod.MONTH, _("bulan"))]
+EARLY_PAYOFF_CHOICES = [
+    (EarlyPayoffRule.PRINCIPAL_ONLY, _("bunga sisa dibebaskan")),
+    (EarlyPayoffRule.CURRENT_INTEREST, _("bunga bulan berjalan")),
+    (EarlyPayoffRule.FULL_INTEREST, _("seluruh bunga / margin sisa")),
+]
 
 
 class LoanProduct(models.Model):
@@ -42,11 +50,7 @@ class LoanProduct(models.Model):
     code = models.SlugField(_("kode"), max_length=40)
     name = models.CharField(_("nama produk"), max_length=120)
     contract = models.CharField(_("akad"), max_length=14, choices=Contract.choices)
-    method = models.CharField(
-        _("metode bunga"), max_length=10,
-        choices=[(Method.FLAT, _("flat")), (Method.DECLINING, _("efektif / menurun")),
-                 (Method.ANNUITY, _("anuitas"))],
-    )
+    method = models.CharField(_("metode bunga"), max_length=10, choices=METHOD_CHOICES)
     # Percent per year: interest, or the margin / ujrah / expected return for sharia contracts.
     annual_rate = models.DecimalField(_("bunga / margin per tahun (%)"), max_digits=7,
                                       decimal_places=4)
@@ -68,10 +72,8 @@ class LoanProduct(models.Model):
     # a percent of that instalment (no cap when null).
     penalty_rate = models.DecimalField(_("denda (%)"), max_digits=6, decimal_places=4,
                                        default=Decimal(0))
-    penalty_period = models.CharField(
-        _("denda per"), max_length=5, default=PenaltyPeriod.DAY,
-        choices=[(PenaltyPeriod.DAY, _("hari")), (PenaltyPeriod.MONTH, _("bulan"))],
-    )
+    penalty_period = models.CharField(_("denda per"), max_length=5, default=PenaltyPeriod.DAY,
+                                      choices=PENALTY_PERIOD_CHOICES)
     penalty_cap_rate = models.DecimalField(_("batas denda (%)"), max_digits=7, decimal_places=4,
                                            null=True, blank=True)
     # Comma-separated parts in the order a payment settles them.
@@ -79,14 +81,9 @@ class LoanProduct(models.Model):
                                         default="penalty,interest,principal")
     # Instalments are rounded to a multiple of this many sen (100 = whole Rupiah).
     rounding_unit = models.PositiveIntegerField(_("pembulatan angsuran (sen)"), default=100)
-    early_payoff_rule = models.CharField(
-        _("pelunasan dipercepat"), max_length=20, default=EarlyPayoffRule.PRINCIPAL_ONLY,
-        choices=[
-            (EarlyPayoffRule.PRINCIPAL_ONLY, _("bunga sisa dibebaskan")),
-            (EarlyPayoffRule.CURRENT_INTEREST, _("bunga bulan berjalan")),
-            (EarlyPayoffRule.FULL_INTEREST, _("seluruh bunga / margin sisa")),
-        ],
-    )
+    early_payoff_rule = models.CharField(_("pelunasan dipercepat"), max_length=20,
+                                         default=EarlyPayoffRule.PRINCIPAL_ONLY,
+                                         choices=EARLY_PAYOFF_CHOICES)
     # Above this amount (sen) an application needs two approvers (a committee).
     committee_threshold = models.BigIntegerField(_("batas komite"), default=0)
     rules_version = models.CharField(max_length=40, blank=True)
@@ -110,6 +107,36 @@ class LoanProduct(models.Model):
     @property
     def allocation(self) -> tuple[str, ...]:
         return tuple(part.strip() for part in self.allocation_order.split(","))
+
+
+# Terms a loan keeps from its product at approval (the contract), beside the rate, method,
+# term and grace months it has always kept.
+PRODUCT_TERMS = ("penalty_rate", "penalty_period", "penalty_cap_rate", "allocation_order",
+                 "rounding_unit", "early_payoff_rule")
+
+
+class LendingLimitPolicy(models.Model):
+    """A cooperative's own BMPP (batas maksimum pemberian pinjaman) per borrower, as percents of
+    modal sendiri; without one the rule of loans/rules/lending_limit.yaml applies. A cooperative
+    may set lower limits than the rule, never higher (checked in loans/products.py)."""
+
+    cooperative = models.OneToOneField(Cooperative, on_delete=models.PROTECT, related_name="+")
+    related_party_percent = models.DecimalField(_("BMPP pihak terkait (%)"), max_digits=6,
+                                                decimal_places=4)
+    other_percent = models.DecimalField(_("BMPP anggota lain (%)"), max_digits=6,
+                                        decimal_places=4)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(related_party_percent__gt=0, related_party_percent__lte=100,
+                            other_percent__gt=0, other_percent__lte=100),
+                name="lending_limit_percent_range",
+            ),
+        ]
 
 
 class LoanApplication(models.Model):
@@ -144,8 +171,10 @@ class LoanApplication(models.Model):
     related_party = models.BooleanField(_("pihak terkait"), default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUBMITTED)
     applied_on = models.DateField(_("tanggal pengajuan"))
+    # The staff member who recorded it; empty when the member applied in the member's app
+    # (lumbung/portal), so no staff member is its maker and any approver may decide it.
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                     related_name="+")
+                                     null=True, blank=True, related_name="+")
     decided_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -210,6 +239,18 @@ class Loan(models.Model):
     insurance_premium = models.BigIntegerField(default=0)
     # Standing instruction: instalments are auto-debited from this savings account (its pk).
     autodebit_savings_id = models.BigIntegerField(null=True, blank=True)
+    # The product's terms on the day of approval, as the contract states them (PRODUCT_TERMS):
+    # a manager's later change to the product applies to new loans only.
+    penalty_rate = models.DecimalField(max_digits=6, decimal_places=4, default=Decimal(0))
+    penalty_period = models.CharField(max_length=5, default=PenaltyPeriod.DAY,
+                                      choices=PENALTY_PERIOD_CHOICES)
+    penalty_cap_rate = models.DecimalField(max_digits=7, decimal_places=4, null=True,
+                                           blank=True)
+    allocation_order = models.CharField(max_length=40, default="penalty,interest,principal")
+    # Instalments are rounded to a multiple of this many sen.
+    rounding_unit = models.PositiveIntegerField(default=100)
+    early_payoff_rule = models.CharField(max_length=20, default=EarlyPayoffRule.PRINCIPAL_ONLY,
+                                         choices=EARLY_PAYOFF_CHOICES)
     disbursement_entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, null=True,
                                               blank=True, related_name="+")
 
@@ -239,6 +280,15 @@ class Loan(models.Model):
     @property
     def fees(self) -> int:
         return self.provision_fee + self.admin_fee + self.insurance_premium
+
+    @property
+    def allocation(self) -> tuple[str, ...]:
+        return tuple(part.strip() for part in self.allocation_order.split(","))
+
+    def take_terms(self, product: LoanProduct) -> None:
+        """Copy the product's contract terms (PRODUCT_TERMS) onto this loan."""
+        for field in PRODUCT_TERMS:
+            setattr(self, field, getattr(product, field))
 
 
 class Instalment(models.Model):

@@ -79,11 +79,12 @@ def penalties_charge(*, cooperative: Cooperative, as_of: dt.date) -> dict[str, i
     """
     rows = (
         Instalment.objects.filter(cooperative=cooperative, loan__status=Loan.Status.ACTIVE,
-                                  due_date__lt=as_of, loan__product__penalty_rate__gt=0)
+                                  due_date__lt=as_of, loan__penalty_rate__gt=0)
         .filter(UNPAID)
+        .order_by()  # any order will do; the model's (by loan number) costs a sort and a join
         .values_list("pk", "principal", "principal_paid", "interest", "interest_paid",
-                     "interest_waived", "penalty", "due_date", "loan__product__penalty_rate",
-                     "loan__product__penalty_period", "loan__product__penalty_cap_rate")
+                     "interest_waived", "penalty", "due_date", "loan__penalty_rate",
+                     "loan__penalty_period", "loan__penalty_cap_rate")
     )
     changed: list[tuple[int, int]] = []
     added = 0

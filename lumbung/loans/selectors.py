@@ -11,7 +11,14 @@ from django.db.models import F, Min, Q, QuerySet, Sum
 
 from lumbung.ledger.models import AccountBalance, SubledgerBalance
 from lumbung.loans.calculations import days_past_due, lending_limit
-from lumbung.loans.models import Instalment, Loan, LoanApplication, LoanProduct, LoanRepayment
+from lumbung.loans.models import (
+    Instalment,
+    LendingLimitPolicy,
+    Loan,
+    LoanApplication,
+    LoanProduct,
+    LoanRepayment,
+)
 
 # Portfolio quality (outstanding, by class, NPL, PAR, provision) for screens, reports and the
 # Dinas (supervision's FIGURE_CONTRIBUTORS): see loans/portfolio.py.
@@ -108,10 +115,35 @@ def _exposures(cooperative: Cooperative, member_ids: set[int]) -> dict[int, int]
     return exposure
 
 
-def _limit_check(capital: int, related_party: bool, exposure: int, amount: int
-                 ) -> LendingLimitCheck:
+@dataclass(frozen=True)
+class LendingLimitPercents:
+    """The BMPP percents of modal sendiri that apply in one cooperative, and where they come
+    from: the rule (loans/rules/lending_limit.yaml) or the cooperative's own lower limits."""
+
+    related_party: Decimal
+    other: Decimal
+    rule_related_party: Decimal
+    rule_other: Decimal
+    own: bool
+    source: str
+    confidence: str
+
+    def for_borrower(self, related_party: bool) -> Decimal:
+        return self.related_party if related_party else self.other
+
+
+def lending_limit_percents(*, cooperative: Cooperative) -> LendingLimitPercents:
+    """The cooperative's own BMPP when it set one, else the rule's (one query)."""
     data = _rules("lending_limit")
-    percent = Decimal(str(data["related_party_percent" if related_party else "other_percent"]))
+    rule = (Decimal(str(data["related_party_percent"])), Decimal(str(data["other_percent"])))
+    own = LendingLimitPolicy.objects.filter(cooperative=cooperative).first()
+    chosen = (own.related_party_percent, own.other_percent) if own else rule
+    return LendingLimitPercents(chosen[0], chosen[1], rule[0], rule[1], own is not None,
+                                data["source"], data["confidence"])
+
+
+def _limit_check(capital: int, percent: Decimal, exposure: int, amount: int
+                 ) -> LendingLimitCheck:
     return LendingLimitCheck(capital, percent, lending_limit(capital, percent), exposure, amount)
 
 
@@ -125,7 +157,8 @@ def lending_limit_check(
     if excluding_application is not None and \
             excluding_application.status == LoanApplication.Status.SUBMITTED:
         exposure -= excluding_application.amount
-    return _limit_check(own_capital(cooperative=cooperative), related_party, exposure, amount)
+    percent = lending_limit_percents(cooperative=cooperative).for_borrower(related_party)
+    return _limit_check(own_capital(cooperative=cooperative), percent, exposure, amount)
 
 
 def application_limit_checks(
@@ -133,9 +166,10 @@ def application_limit_checks(
 ) -> dict[int, LendingLimitCheck]:
     """application pk → its BMPP check, for a queue of pending applications (fixed queries)."""
     capital = own_capital(cooperative=cooperative)
+    percents = lending_limit_percents(cooperative=cooperative)
     exposures = _exposures(cooperative, {a.member_id for a in pending})
-    return {a.pk: _limit_check(capital, a.related_party, exposures[a.member_id] - a.amount,
-                               a.amount) for a in pending}
+    return {a.pk: _limit_check(capital, percents.for_borrower(a.related_party),
+                               exposures[a.member_id] - a.amount, a.amount) for a in pending}
 
 
 def products(*, cooperative: Cooperative, active_only: bool = True) -> QuerySet[LoanProduct]:

@@ -21,13 +21,20 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Sum
+from django.utils.translation import gettext as _
 
 from lumbung.audit.services import audit_record
 from lumbung.core.errors import LumbungError
 from lumbung.core.money import round_sen
 from lumbung.ledger.selectors import account_codes_by_purpose, subledger_balances
 from lumbung.ledger.services import LineSpec, journal_entry_post
-from lumbung.loans.accounting import Booking, RepaymentSplit, booking_for, register_booking
+from lumbung.loans.accounting import (
+    Booking,
+    RepaymentSplit,
+    booking_for,
+    codes_for,
+    register_booking,
+)
 from lumbung.loans.calculations import schedule, total_interest
 from lumbung.loans.models import Instalment, Loan
 from lumbung.loans.models_quality import ProfitReport, ProfitSharingTerms
@@ -113,7 +120,7 @@ def murabahah_margin(loan: Loan) -> int:
         margin = total_interest(schedule(
             principal=loan.principal, annual_rate=loan.annual_rate, months=loan.term_months,
             method=loan.method, start=loan.disbursed_on or loan.approved_on,
-            grace_months=loan.grace_months, rounding_unit=loan.product.rounding_unit,
+            grace_months=loan.grace_months, rounding_unit=loan.rounding_unit,
         ))
     return int(margin)
 
@@ -141,8 +148,7 @@ class MurabahahBooking(Booking):
     deferred_margin: str = "deferred_murabahah_margin"
 
     def codes(self, loan: Loan) -> dict[str, str]:
-        return {**super().codes(loan), **account_codes_by_purpose(
-            cooperative=loan.cooperative, purposes={self.deferred_margin})}
+        return {**super().codes(loan), **codes_for(loan.cooperative, {self.deferred_margin})}
 
     def disbursement_lines(self, loan: Loan, funds: Sequence[LineSpec]) -> list[LineSpec]:
         lines = super().disbursement_lines(loan, funds)
@@ -186,24 +192,32 @@ class MurabahahBooking(Booking):
         return lines
 
 
-def _sharia_booking(control: str, income: str, admin: str = "income_financing_admin") -> Booking:
+TAZIR_MEMO = "ta'zir (dana kebajikan)"
+
+
+def _sharia_booking(control: str, income: str, return_memo: str,
+                    admin: str = "income_financing_admin") -> Booking:
     return Booking(control=control, interest_income=income, penalty="benevolence_fund",
-                   provision_income=admin, admin_income=admin)
+                   provision_income=admin, admin_income=admin, return_memo=return_memo,
+                   penalty_memo=TAZIR_MEMO)
 
 
 register_booking(MURABAHAH, MurabahahBooking(
     control="financing_murabahah", interest_income="income_murabahah_margin",
     penalty="benevolence_fund", provision_income="income_financing_admin",
-    admin_income="income_financing_admin",
+    admin_income="income_financing_admin", return_memo="margin murabahah",
+    penalty_memo=TAZIR_MEMO,
 ))
 # Mudharabah / musyarakah: the schedule's return part is the expected profit share; a profit
 # report (profit_report_record) sets it to the nisbah share of the realised profit.
-register_booking(MUDHARABAH, _sharia_booking("financing_mudharabah", "income_mudharabah"))
-register_booking(MUSYARAKAH, _sharia_booking("financing_musyarakah", "income_musyarakah"))
+register_booking(MUDHARABAH, _sharia_booking("financing_mudharabah", "income_mudharabah",
+                                             "bagi hasil"))
+register_booking(MUSYARAKAH, _sharia_booking("financing_musyarakah", "income_musyarakah",
+                                             "bagi hasil"))
 # Ijarah multijasa: the ujrah part of each instalment is income when paid.
-register_booking(IJARAH, _sharia_booking("financing_ijarah", "income_ijarah"))
+register_booking(IJARAH, _sharia_booking("financing_ijarah", "income_ijarah", "ujrah"))
 # Qardh returns the principal only (its products have no rate); the admin fee is ujrah qardh.
-register_booking(QARDH, _sharia_booking("financing_qardh", "income_qardh_fee",
+register_booking(QARDH, _sharia_booking("financing_qardh", "income_qardh_fee", "ujrah qardh",
                                         admin="income_qardh_fee"))
 
 
@@ -222,13 +236,14 @@ def profit_terms_set(*, cooperative: Cooperative, loan: Loan, nisbah: Decimal,
     Raises LOAN_NOT_PROFIT_SHARING, BAD_INPUT."""
     _require_profit_sharing(loan)
     if not Decimal(0) < nisbah < Decimal(1):
-        raise LumbungError("BAD_INPUT", detail="nisbah koperasi harus di antara 0% dan 100%")
+        raise LumbungError("BAD_INPUT",
+                           detail=_("nisbah koperasi harus di antara 0 dan 100 persen"))
     if member_capital < 0 or (loan.contract == MUDHARABAH and member_capital):
-        raise LumbungError("BAD_INPUT", detail="modal anggota hanya untuk musyarakah (>= 0)")
+        raise LumbungError("BAD_INPUT", detail=_("modal anggota hanya untuk musyarakah (>= 0)"))
     with transaction.atomic(durable=True):
         if ProfitReport.objects.filter(loan=loan).exists():
-            raise LumbungError("BAD_INPUT", detail="nisbah tidak dapat diubah setelah ada "
-                                                   "laporan bagi hasil")
+            raise LumbungError("BAD_INPUT", detail=_("nisbah tidak dapat diubah setelah ada "
+                                                     "laporan bagi hasil"))
         terms, _created = ProfitSharingTerms.objects.update_or_create(
             loan=loan, defaults={"cooperative": cooperative, "nisbah": nisbah,
                                  "member_capital": member_capital})
@@ -253,7 +268,7 @@ def profit_report_record(*, cooperative: Cooperative, loan: Loan, period_end: dt
     """
     _require_profit_sharing(loan)
     if period_end > cooperative.business_date:
-        raise LumbungError("BAD_INPUT", detail="periode laporan belum berakhir")
+        raise LumbungError("BAD_INPUT", detail=_("periode laporan belum berakhir"))
     with transaction.atomic(durable=True):
         loan = Loan.objects.select_for_update().get(pk=loan.pk, cooperative=cooperative)
         if loan.status != Loan.Status.ACTIVE:
@@ -270,7 +285,8 @@ def profit_report_record(*, cooperative: Cooperative, loan: Loan, period_end: dt
         period = next((row for row in unpaid
                        if row.due_date >= period_end and not row.interest_paid), None)
         if period is None:
-            raise LumbungError("BAD_INPUT", detail="tidak ada angsuran terbuka untuk periode ini")
+            raise LumbungError("BAD_INPUT",
+                               detail=_("tidak ada angsuran terbuka untuk periode ini"))
         share = profit_share(realised_profit=realised_profit, nisbah=terms.nisbah)
         borne = min(loss_share(loss=-realised_profit, cooperative_capital=loan.principal,
                                member_capital=terms.member_capital,

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from lumbung.loans import views, views_quality
+from lumbung.loans import views, views_products, views_quality
 
 urlpatterns: list[URLPattern] = [
     path("simulasi-pinjaman/", views.simulation, name="loan_simulation"),
@@ -16,8 +16,18 @@ urlpatterns: list[URLPattern] = [
     path("k/<slug:code>/pinjaman/<int:pk>/", views.loan_detail, name="loan_detail"),
     path("k/<slug:code>/pinjaman/<int:pk>/cairkan/", views.disburse, name="loan_disburse"),
     path("k/<slug:code>/pinjaman/<int:pk>/bayar/", views.repay, name="loan_repay"),
+    path("k/<slug:code>/pinjaman/<int:pk>/autodebet/", views.standing_instruction,
+         name="loan_standing_instruction"),
     path("k/<slug:code>/pinjaman/<int:pk>/perjanjian.pdf", views.contract_pdf,
          name="loan_contract"),
+    # Products and the cooperative's own BMPP (views_products.py).
+    path("k/<slug:code>/pinjaman/produk/", views_products.product_list, name="loan_products"),
+    path("k/<slug:code>/pinjaman/produk/<int:pk>/", views_products.product_edit,
+         name="loan_product_edit"),
+    path("k/<slug:code>/pinjaman/produk/salin/", views_products.product_copy,
+         name="loan_product_copy"),
+    path("k/<slug:code>/pinjaman/produk/bmpp/", views_products.lending_limit,
+         name="loan_lending_limit"),
     # Loan quality and problem loans (views_quality.py).
     path("k/<slug:code>/pinjaman/kebijakan-kolektibilitas/", views_quality.collectibility_policy,
          name="loan_collectibility_policy"),

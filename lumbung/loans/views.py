@@ -13,7 +13,9 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lumbung.core.documents import pdf_from_template, qr_svg
@@ -38,6 +40,21 @@ def _loan_or_404(access: CooperativeAccess, pk: int) -> Loan:
     if loan is None:
         raise Http404
     return loan
+
+
+# What each contract's return is called (a sharia contract's is never interest).
+RETURN_WORDS = {"conventional": gettext_lazy("bunga"), "murabahah": gettext_lazy("margin"),
+                "mudharabah": gettext_lazy("bagi hasil"), "musyarakah": gettext_lazy("bagi hasil"),
+                "ijarah": gettext_lazy("ujrah")}
+
+
+def allocation_words(loan: Loan) -> str:
+    """The loan's payment allocation order in words, e.g. "denda, bunga, lalu pokok"."""
+    words = {"penalty": _("denda"), "principal": _("pokok"),
+             "interest": RETURN_WORDS.get(loan.contract, gettext_lazy("margin / bagi hasil / "
+                                                                      "ujrah"))}
+    parts = [str(words.get(part, part)) for part in loan.allocation]
+    return _("%(first)s, lalu %(last)s") % {"first": ", ".join(parts[:-1]), "last": parts[-1]}
 
 
 def _int(text: str | None, what: str) -> int:
@@ -175,8 +192,10 @@ def application_new(request: HttpRequest, access: CooperativeAccess) -> HttpResp
 def applications(request: HttpRequest, access: CooperativeAccess) -> HttpResponse:
     """The approval queue: applications waiting, with the BMPP check and the votes so far."""
     cooperative = access.cooperative
+    # member_documents: what a member attached in the member's app (lumbung/portal).
     pending = list(selectors.applications(cooperative=cooperative)
-                   .filter(status=LoanApplication.Status.SUBMITTED).order_by("id"))
+                   .filter(status=LoanApplication.Status.SUBMITTED)
+                   .prefetch_related("member_documents").order_by("id"))
     decided = list(selectors.applications(cooperative=cooperative)
                    .exclude(status=LoanApplication.Status.SUBMITTED).select_related("loan")
                    .order_by("-id")[:20])
@@ -259,6 +278,10 @@ def loan_detail(request: HttpRequest, access: CooperativeAccess, pk: int) -> Htt
         "may_move_money": access.has_any(LOAN_OFFICE_ROLES),
         "token": uuid.uuid4().hex,
         "is_sharia": loan.contract in SHARIA_CONTRACTS,
+        "allocation_words": allocation_words(loan),
+        "standing": SavingsAccount.objects.filter(
+            cooperative=cooperative, pk=loan.autodebit_savings_id).first()
+        if loan.autodebit_savings_id else None,
     })
 
 
@@ -296,6 +319,24 @@ def disburse(request: HttpRequest, access: CooperativeAccess, pk: int) -> HttpRe
 
 @require_POST
 @cooperative_screen(write=LOAN_OFFICE_ROLES)
+def standing_instruction(request: HttpRequest, access: CooperativeAccess, pk: int
+                         ) -> HttpResponse:
+    loan = _loan_or_404(access, pk)
+    try:
+        account = _savings_choice(loan, request.POST.get("savings_account"))
+        services.loan_standing_instruction_set(cooperative=access.cooperative, loan=loan,
+                                               savings_account=account,
+                                               acting_user=request.user)
+    except LumbungError as error:
+        flash_error(request, error)
+    else:
+        messages.success(request, _("Autodebet angsuran disimpan.") if account
+                         else _("Autodebet angsuran dihentikan."))
+    return redirect("loan_detail", code=access.cooperative.code, pk=loan.pk)
+
+
+@require_POST
+@cooperative_screen(write=LOAN_OFFICE_ROLES)
 def repay(request: HttpRequest, access: CooperativeAccess, pk: int) -> HttpResponse:
     loan = _loan_or_404(access, pk)
     try:
@@ -325,15 +366,18 @@ def contract_pdf(request: HttpRequest, access: CooperativeAccess, pk: int) -> Ht
     loan = _loan_or_404(access, pk)
     rows = services.loan_schedule_preview(loan)
     sharia = loan.contract in SHARIA_CONTRACTS
-    pdf = pdf_from_template("loans/contract.html", {
-        "loan": loan, "cooperative": access.cooperative, "rows": rows,
-        "total_interest": calculations.total_interest(rows),
-        "total": loan.principal + calculations.total_interest(rows),
-        "words": amount_in_words(loan.principal),
-        "sharia": sharia,
-        "application": loan.application,
-        "qr": qr_svg(f"{access.cooperative.code}/{loan.display_number}"),
-    })
+    # The contract binds in Bahasa Indonesia (UU 24/2009 Pasal 31), whatever the screen's language.
+    with translation.override("id"):
+        pdf = pdf_from_template("loans/contract.html", {
+            "loan": loan, "cooperative": access.cooperative, "rows": rows,
+            "total_interest": calculations.total_interest(rows),
+            "total": loan.principal + calculations.total_interest(rows),
+            "words": amount_in_words(loan.principal),
+            "sharia": sharia,
+            "application": loan.application,
+            "allocation_words": allocation_words(loan),
+            "qr": qr_svg(f"{access.cooperative.code}/{loan.display_number}"),
+        })
     name = "akad" if sharia else "perjanjian"
     return file_response(pdf, filename=f"{name}-{loan.display_number}.pdf", content_type=PDF,
                          inline=True)

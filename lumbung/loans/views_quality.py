@@ -60,9 +60,11 @@ def _percent(text: str | None, what: str) -> Decimal:
     try:
         value = Decimal((text or "").strip().replace(",", "."))
     except InvalidOperation:
-        raise LumbungError("BAD_INPUT", detail=f"{what} bukan angka persen") from None
+        raise LumbungError("BAD_INPUT", detail=_("%(what)s bukan angka persen")
+                           % {"what": what}) from None
     if not value.is_finite():
-        raise LumbungError("BAD_INPUT", detail=f"{what} bukan angka persen")
+        raise LumbungError("BAD_INPUT", detail=_("%(what)s bukan angka persen")
+                           % {"what": what})
     return value / HUNDRED
 
 
@@ -105,7 +107,7 @@ def collectibility_policy_save(request: HttpRequest, access: CooperativeAccess) 
         for i, row in enumerate(data["classes"]):
             row["min_days"] = request.POST.get(f"min_days_{i}", "")
             row["provision_rate"] = str(_percent(request.POST.get(f"rate_{i}"),
-                                                 f"tarif {row['name']}"))
+                                                 _("tarif %(name)s") % {"name": row["name"]}))
         data["collateral_deductible"] = request.POST.get("collateral_deductible") == "on"
         data["version"] = f"koperasi-{cooperative.business_date.isoformat()}"
         data["source"] = _("Kebijakan koperasi sendiri (diubah di layar Lumbung)")
@@ -162,10 +164,10 @@ def loan_restructure(request: HttpRequest, access: CooperativeAccess, pk: int) -
     try:
         term = request.POST.get("term_months", "")
         if not term.isdigit():
-            raise LumbungError("BAD_INPUT", detail="jangka waktu harus bilangan bulat")
+            raise LumbungError("BAD_INPUT", detail=_("jangka waktu harus bilangan bulat"))
         workout.loan_restructure_submit(
             cooperative=access.cooperative, loan=loan, term_months=int(term),
-            annual_rate=_percent(request.POST.get("annual_rate"), "bunga") * HUNDRED,
+            annual_rate=_percent(request.POST.get("annual_rate"), _("bunga")) * HUNDRED,
             first_due_date=_date(request.POST.get("first_due_date")),
             reason=request.POST.get("reason", ""),
             waive_penalty=request.POST.get("waive_penalty") == "on", acting_user=request.user,
@@ -199,8 +201,8 @@ def loan_profit_terms(request: HttpRequest, access: CooperativeAccess, pk: int) 
     try:
         capital = request.POST.get("member_capital", "").strip()
         profit_terms_set(cooperative=access.cooperative, loan=loan,
-                         nisbah=_percent(request.POST.get("nisbah"), "nisbah"),
-                         member_capital=_amount(capital, "modal") if capital else 0,
+                         nisbah=_percent(request.POST.get("nisbah"), _("nisbah")),
+                         member_capital=_amount(capital, _("modal")) if capital else 0,
                          acting_user=request.user)
     except LumbungError as error:
         flash_error(request, error)
@@ -218,8 +220,8 @@ def loan_profit_report(request: HttpRequest, access: CooperativeAccess, pk: int)
         profit_report_record(
             cooperative=access.cooperative, loan=loan,
             period_end=_date(request.POST.get("period_end")),
-            revenue=_amount(revenue, "pendapatan") if revenue else 0,
-            realised_profit=_amount(request.POST.get("realised_profit"), "laba"),
+            revenue=_amount(revenue, _("pendapatan")) if revenue else 0,
+            realised_profit=_amount(request.POST.get("realised_profit"), _("laba")),
             member_negligent=request.POST.get("member_negligent") == "on",
             acting_user=request.user,
         )
@@ -272,7 +274,7 @@ def write_off_recovery(request: HttpRequest, access: CooperativeAccess, pk: int)
     try:
         workout.loan_recovery_record(
             cooperative=access.cooperative, write_off=write_off,
-            amount=_amount(request.POST.get("amount"), "jumlah"),
+            amount=_amount(request.POST.get("amount"), _("jumlah")),
             idempotency_key=(request.POST.get("token") or uuid.uuid4().hex)[:60],
             acting_user=request.user,
         )

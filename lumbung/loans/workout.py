@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Sum
+from django.utils.translation import gettext as _
 
 from lumbung.audit.services import audit_record
 from lumbung.core.errors import LumbungError
@@ -23,8 +24,8 @@ from lumbung.ledger.models import ApprovalRequest, JournalEntry
 from lumbung.ledger.selectors import account_codes_by_purpose, subledger_balances
 from lumbung.ledger.services import (
     LineSpec,
-    _approval_request_create,
     approval_handler,
+    approval_request_create,
     journal_entry_post,
 )
 from lumbung.loans.accounting import booking_for
@@ -59,7 +60,7 @@ def _locked(loan: Loan) -> Loan:
 def _reason(reason: str) -> str:
     reason = reason.strip()
     if not reason:
-        raise LumbungError("BAD_INPUT", detail="alasan wajib diisi")
+        raise LumbungError("BAD_INPUT", detail=_("alasan wajib diisi"))
     return reason[:300]
 
 
@@ -75,32 +76,44 @@ def loan_restructure_submit(
     first_due_date: dt.date,
     reason: str,
     waive_penalty: bool = True,
+    idempotency_key: str | None = None,
     acting_user: Any,
 ) -> ApprovalRequest:
     """Ask for a new schedule of the loan's outstanding principal (with its unpaid interest
     spread over the new instalments). Waits for another person's approval. Murabahah keeps its
     margin: no new margin is charged (the rate must be 0), the unpaid margin is rescheduled.
-    Raises LOAN_NOT_ACTIVE, LOAN_RESTRUCTURE_PENDING, BAD_INPUT."""
+    A retry with the same `idempotency_key` returns the first request. Raises LOAN_NOT_ACTIVE,
+    LOAN_RESTRUCTURE_PENDING, BAD_INPUT, LEDGER_IDEMPOTENCY_CONFLICT (the key was used for
+    something else)."""
+    key = f"loans:restructure:{idempotency_key}" if idempotency_key else None
+    if key is not None:
+        earlier = ApprovalRequest.objects.filter(cooperative=cooperative,
+                                                 idempotency_key=key).first()
+        if earlier is not None:
+            if earlier.kind != RESTRUCTURE_ACTION or earlier.payload.get("loan_id") != loan.pk:
+                raise LumbungError("LEDGER_IDEMPOTENCY_CONFLICT", key=idempotency_key)
+            return earlier
     reason = _reason(reason)
     _require_active(loan)
     if not 1 <= term_months <= MAX_TERM_MONTHS:
-        raise LumbungError("BAD_INPUT", detail=f"jangka waktu 1 sampai {MAX_TERM_MONTHS} bulan")
+        raise LumbungError("BAD_INPUT", detail=_("jangka waktu 1 sampai %(n)s bulan")
+                           % {"n": MAX_TERM_MONTHS})
     if annual_rate < 0 or annual_rate > 100:
-        raise LumbungError("BAD_INPUT", detail="bunga per tahun 0 sampai 100%")
+        raise LumbungError("BAD_INPUT", detail=_("bunga per tahun 0 sampai 100 persen"))
     if loan.contract == Contract.MURABAHAH and annual_rate != 0:
         raise LumbungError("LOAN_MURABAHAH_NO_NEW_MARGIN")
     if first_due_date <= cooperative.business_date:
-        raise LumbungError("BAD_INPUT", detail="jatuh tempo pertama harus setelah tanggal usaha")
+        raise LumbungError("BAD_INPUT", detail=_("jatuh tempo pertama harus setelah tanggal usaha"))
     if _pending_restructure(loan) is not None:
         raise LumbungError("LOAN_RESTRUCTURE_PENDING", loan=loan.display_number)
-    return _approval_request_create(
+    return approval_request_create(
         cooperative=cooperative, kind=RESTRUCTURE_ACTION, amount=_principal_outstanding(loan),
         description=f"Restrukturisasi {loan.display_number} ({loan.member.name}): "
                     f"{term_months} bulan, {annual_rate}% per tahun. {reason}"[:300],
         payload={"loan_id": loan.pk, "loan": loan.display_number, "term_months": term_months,
                  "annual_rate": str(annual_rate), "first_due_date": first_due_date.isoformat(),
                  "waive_penalty": waive_penalty, "reason": reason},
-        idempotency_key=None, acting_user=acting_user,
+        idempotency_key=key, acting_user=acting_user,
     )
 
 
@@ -146,7 +159,7 @@ def _restructure_carry_out(request: ApprovalRequest, approver: Any) -> JournalEn
         else:
             drop.append(row.pk)
     if principal <= 0:
-        raise LumbungError("BAD_INPUT", detail="tidak ada pokok tersisa untuk direstrukturisasi")
+        raise LumbungError("BAD_INPUT", detail=_("tidak ada pokok tersisa untuk direstrukturisasi"))
     if not terms["waive_penalty"]:
         interest_carried += penalty_left
     Instalment.objects.filter(pk__in=drop).delete()
@@ -154,7 +167,7 @@ def _restructure_carry_out(request: ApprovalRequest, approver: Any) -> JournalEn
     new_rows = schedule(principal=principal, annual_rate=annual_rate,
                         months=terms["term_months"], method=loan.method,
                         start=add_months(dt.date.fromisoformat(terms["first_due_date"]), -1),
-                        rounding_unit=loan.product.rounding_unit)
+                        rounding_unit=loan.rounding_unit)
     extra = _spread(interest_carried, len(new_rows))
     Instalment.objects.bulk_create(
         Instalment(cooperative=cooperative, loan=loan, n=last_n + i + 1, due_date=row.due_date,
@@ -199,7 +212,7 @@ def loan_write_off_submit(*, cooperative: Cooperative, loan: Loan, reason: str, 
     if quality is None or quality.loan_class != worst.code:
         raise LumbungError("LOAN_WRITE_OFF_NOT_MACET", loan=loan.display_number,
                            worst=worst.name)
-    return _approval_request_create(
+    return approval_request_create(
         cooperative=cooperative, kind=WRITE_OFF_ACTION, amount=_principal_outstanding(loan),
         description=f"Hapus buku {loan.display_number} ({loan.member.name}): {reason}"[:300],
         payload={"loan_id": loan.pk, "loan": loan.display_number, "reason": reason},

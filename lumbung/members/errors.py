@@ -11,4 +11,12 @@ define_messages({
         "NIK {nik} sudah terdaftar di koperasi ini.",
         "NIK {nik} is already registered with this cooperative.",
     ),
+    "MEMBER_KTP_NOT_IMAGE": (
+        "Berkas foto KTP harus gambar JPEG, PNG atau WebP.",
+        "The KTP photo must be a JPEG, PNG or WebP image.",
+    ),
+    "MEMBER_KTP_TOO_LARGE": (
+        "Foto KTP paling besar {limit}; perkecil fotonya dulu.",
+        "The KTP photo may be at most {limit}; make it smaller first.",
+    ),
 })

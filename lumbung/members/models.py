@@ -41,6 +41,9 @@ class Member(models.Model):
     occupation = models.CharField(_("pekerjaan"), max_length=120, blank=True)
     heir_name = models.CharField(_("nama ahli waris"), max_length=150, blank=True)
     heir_relation = models.CharField(_("hubungan ahli waris"), max_length=60, blank=True)
+    # Path of the KTP photo inside LUMBUNG_VAR_DIR/media (members/photos.py); "" when none.
+    # Never served by URL: shown inline to staff who may see it, each view audited.
+    ktp_photo = models.CharField(_("foto KTP"), max_length=120, blank=True)
     # NIK warnings accepted at registration (unknown region, birth date or gender mismatch).
     nik_warnings = models.JSONField(default=list, blank=True)
     registered_on = models.DateField(_("tanggal daftar"))

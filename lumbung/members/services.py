@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
 from lumbung.audit.services import audit_record
 from lumbung.core.errors import LumbungError
 from lumbung.members.calculations import mask_nik, nik_check
 from lumbung.members.models import Member
+from lumbung.members.photos import clean_photo, photo_name, private_storage
 from lumbung.tenancy.models import Cooperative
 
 NIK_REASONS = {
@@ -29,9 +31,12 @@ def member_register(
     birth_date: dt.date,
     gender: str,
     acting_user: Any,
+    ktp_photo: bytes | None = None,
     **details: Any,
 ) -> Member:
-    """Register a calon anggota from their KTP. Raises MEMBER_NIK_INVALID, MEMBER_NIK_TAKEN.
+    """Register a calon anggota from their KTP, with a photo of it if given. Raises
+    MEMBER_NIK_INVALID, MEMBER_NIK_TAKEN, MEMBER_KTP_NOT_IMAGE, MEMBER_KTP_TOO_LARGE; nothing
+    is kept on a refusal (a photo already stored is removed again).
 
     Warnings (birth date or gender differing from the NIK) are kept on the member, not refused.
     """
@@ -47,6 +52,9 @@ def member_register(
             nik=mask_nik(check.nik),
             reason="; ".join(NIK_REASONS[code] for code in check.errors),
         )
+    photo = clean_photo(ktp_photo) if ktp_photo else None
+    storage = private_storage()
+    stored = storage.save(photo_name(cooperative.pk), ContentFile(photo)) if photo else ""
     try:
         with transaction.atomic(durable=True):
             member = Member.objects.create(
@@ -57,6 +65,7 @@ def member_register(
                 gender=gender,
                 nik_warnings=list(check.warnings),
                 registered_on=cooperative.business_date,
+                ktp_photo=stored,
                 **details,
             )
             audit_record(
@@ -64,8 +73,43 @@ def member_register(
                 acting_user=acting_user,
                 cooperative=cooperative,
                 obj=member,
-                data={"nik": mask_nik(member.nik), "warnings": list(check.warnings)},
+                data={"nik": mask_nik(member.nik), "warnings": list(check.warnings),
+                      "ktp_photo": bool(stored)},
             )
     except IntegrityError as exc:
+        if stored:
+            storage.delete(stored)
         raise LumbungError("MEMBER_NIK_TAKEN", nik=mask_nik(check.nik)) from exc
+    except BaseException:
+        if stored:
+            storage.delete(stored)
+        raise
+    return member
+
+
+def member_ktp_photo_set(
+    *, cooperative: Cooperative, member: Member, ktp_photo: bytes, acting_user: Any
+) -> Member:
+    """Keep a (new) photo of the member's KTP; the one it replaces is removed after commit.
+    Raises MEMBER_KTP_NOT_IMAGE, MEMBER_KTP_TOO_LARGE, NOT_FOUND (another cooperative's)."""
+    if member.cooperative_id != cooperative.pk:
+        raise LumbungError("NOT_FOUND")
+    photo = clean_photo(ktp_photo)
+    storage = private_storage()
+    stored = storage.save(photo_name(cooperative.pk), ContentFile(photo))
+    try:
+        with transaction.atomic(durable=True):
+            locked = Member.objects.select_for_update().get(pk=member.pk)
+            previous = locked.ktp_photo
+            locked.ktp_photo = stored
+            locked.save(update_fields=["ktp_photo"])
+            audit_record(action="members.ktp_photo.uploaded", acting_user=acting_user,
+                         cooperative=cooperative, obj=locked,
+                         data={"nik": mask_nik(locked.nik), "replaced": bool(previous)})
+            if previous:
+                transaction.on_commit(lambda: storage.delete(previous))
+    except BaseException:
+        storage.delete(stored)
+        raise
+    member.ktp_photo = stored
     return member

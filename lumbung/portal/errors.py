@@ -92,4 +92,40 @@ define_messages({
         "Nomor virtual account {va_number} tidak dikenal.",
         "Unknown virtual account number {va_number}.",
     ),
+    "PORTAL_DOCUMENT_KIND": (
+        "Jenis dokumen {kind} tidak dikenal.",
+        "Unknown document kind {kind}.",
+    ),
+    "PORTAL_DOCUMENT_TYPE": (
+        "Berkas {name} bukan foto (JPEG, PNG, WebP) atau PDF.",
+        "File {name} is not a photo (JPEG, PNG, WebP) or a PDF.",
+    ),
+    "PORTAL_DOCUMENT_SIZE": (
+        "Berkas {name} kosong atau lebih dari {limit} MB.",
+        "File {name} is empty or larger than {limit} MB.",
+    ),
+    "PORTAL_DOCUMENT_COUNT": (
+        "Paling banyak {limit} dokumen untuk satu pengajuan.",
+        "At most {limit} documents for one application.",
+    ),
+    "PORTAL_REQUEST_BUSY": (
+        "Permintaan yang sama sedang diproses. Tunggu sebentar lalu buka daftar pinjaman Anda.",
+        "The same request is being processed. Wait a moment, then open your loans.",
+    ),
+    "PORTAL_LOAN_DECIDED": (
+        "Pengajuan ini sudah diputuskan ({status}); dokumen tidak dapat ditambah lagi.",
+        "This application has been decided ({status}); no more documents can be added.",
+    ),
+    "PORTAL_WITHDRAWAL_OPEN_LIMIT": (
+        "Sudah ada {limit} permintaan tarik tunai yang menunggu. Ambil atau batalkan dulu.",
+        "{limit} cash withdrawal requests are already waiting. Collect or cancel one first.",
+    ),
+    "PORTAL_WITHDRAWAL_TAKEN": (
+        "Permintaan ini sudah dibayar, dibatalkan, atau sedang dilayani petugas lain.",
+        "This request has been paid, cancelled, or is being served by another teller.",
+    ),
+    "PORTAL_WITHDRAWAL_EXPIRED": (
+        "Permintaan ini berlaku sampai {date} dan sudah kedaluwarsa.",
+        "This request was valid until {date} and has expired.",
+    ),
 })

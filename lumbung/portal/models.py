@@ -7,6 +7,9 @@ Member sessions are our own (a random token in the `lumbung_anggota` cookie or a
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -215,3 +218,120 @@ class VirtualAccountTopUp(models.Model):
             models.UniqueConstraint(fields=["cooperative", "external_id"],
                                     name="uniq_va_topup_external_id"),
         ]
+
+
+class LoanRequest(models.Model):
+    """A loan application the member made in the app (loans.LoanApplication holds the
+    application itself): the member's request token, so a retried submission finds it again."""
+
+    cooperative = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    client_token = models.CharField(max_length=64)
+    # Empty only while the application is being submitted (or when the loans app refused it,
+    # in which case the row is removed again).
+    application = models.OneToOneField("loans.LoanApplication", null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="app_request")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative", "member", "client_token"],
+                                    name="uniq_loan_request_token"),
+        ]
+
+
+class _WithoutContent(models.Manager):
+    """Lists of documents never load the files themselves (see loan_document_content)."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().defer("content")
+
+
+class LoanDocument(models.Model):
+    """A document the member attached to a loan application (KTP, proof of income, ...).
+
+    Kept in the database beside the application (one backup holds both); never changed.
+    """
+
+    class Kind(models.TextChoices):
+        ID_CARD = "ktp", _("KTP")
+        FAMILY_CARD = "kk", _("Kartu Keluarga")
+        INCOME = "penghasilan", _("Bukti penghasilan")
+        BUSINESS = "usaha", _("Foto usaha")
+        COLLATERAL = "agunan", _("Bukti agunan")
+        OTHER = "lain", _("Dokumen lain")
+
+    cooperative = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    application = models.ForeignKey("loans.LoanApplication", on_delete=models.PROTECT,
+                                    related_name="member_documents")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    filename = models.CharField(max_length=100)
+    # Known from the file's first bytes, not from what the phone said it was.
+    content_type = models.CharField(max_length=40)
+    # Bytes.
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    content = models.BinaryField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = _WithoutContent()
+
+    class Meta:
+        base_manager_name = "objects"
+        indexes = [models.Index(fields=["cooperative", "application"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gt=0), name="loan_document_not_empty"),
+        ]
+
+
+class WithdrawalRequest(models.Model):
+    """Cash a member asked for in the app, to be paid at the counter by a teller (through the
+    teller app's counter_withdraw, from the teller's drawer).
+
+    Nothing is held meanwhile: the balance is checked again when the teller pays. requested ->
+    paying (a teller took it; only that teller may finish it) -> paid, or approval (above the
+    teller's limit: a manager decides, the teller pays again to finish); requested -> cancelled
+    by the member. Past `valid_until` (a business date) an unpaid request is expired.
+    """
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("menunggu di loket")
+        PAYING = "paying", _("sedang dibayar")
+        APPROVAL = "approval", _("menunggu persetujuan manajer")
+        PAID = "paid", _("sudah dibayar")
+        CANCELLED = "cancelled", _("dibatalkan")
+
+    cooperative = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    # The voluntary savings account to pay from (savings.SavingsAccount pk).
+    savings_account_id = models.BigIntegerField()
+    # Sen.
+    amount = models.BigIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    requested_on = models.DateField()
+    valid_until = models.DateField()
+    client_token = models.CharField(max_length=64)
+    # The teller who took it, and what the counter recorded (teller.CounterTransaction pk).
+    teller = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    counter_transaction_id = models.BigIntegerField(null=True, blank=True)
+    entry_number = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative", "member", "client_token"],
+                                    name="uniq_withdrawal_request_token"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="withdrawal_request_amount"),
+        ]
+        indexes = [models.Index(fields=["cooperative", "status", "valid_until"])]
+
+    @property
+    def reference(self) -> str:
+        return f"TR-{self.pk:06d}"
+
+    def expired_on(self, day: dt.date) -> bool:
+        """Still waiting, but past its last day."""
+        return self.status == self.Status.REQUESTED and self.valid_until < day

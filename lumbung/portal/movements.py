@@ -24,7 +24,6 @@ from lumbung.members.models import Member
 from lumbung.portal.billers import ppob_rules
 from lumbung.portal.calculations import signature_matches
 from lumbung.portal.models import VirtualAccountTopUp
-from lumbung.portal.notifications import notify_after_commit
 from lumbung.portal.ppob import require_available, voluntary_account
 from lumbung.savings.services import (
     counterpart_by_purpose,
@@ -107,7 +106,6 @@ def member_transfer(
         transfer_preview(cooperative=cooperative, member=member,
                          recipient_number=recipient_number, amount=amount)
         require_available(locked[source.pk], amount)
-        notify_after_commit(cooperative)
         return savings_transfer(
             cooperative=cooperative, from_account=locked[source.pk],
             to_account=locked[target.pk], amount=amount, acting_user=None, idempotency_key=key,
@@ -166,7 +164,6 @@ def va_topup_receive(
                 counterpart=counterpart_by_purpose(cooperative, "bank"), acting_user=None,
                 idempotency_key=f"portal:va:{external_id}",
                 description=f"Setoran lewat virtual account {number}")
-            notify_after_commit(cooperative)
             return VirtualAccountTopUp.objects.create(
                 cooperative=cooperative, member=member, external_id=external_id,
                 va_number=number, amount=amount, entry_number=entry.number)

@@ -4,17 +4,17 @@ The in-app feed needs nothing here: it reads the ledger lines themselves, so no 
 switch it off. For the outside channels the notifier follows the ledger: it reads the member
 lines after its cursor (whoever posted them: the counter, the night run, the app), queues one
 Notification per line and chosen channel, and delivers through the message gateway with
-retries. It runs after commit (the app's own movements start it with transaction.on_commit)
-and from `lumbung notify --loop`, so a slow or failing provider never holds up a posting.
+retries. It runs in its own process, `lumbung notify --loop` (started by `make run`), after
+the postings have committed: neither a posting nor a member's request ever waits for a provider,
+and the web process starts no threads of its own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import threading
 
-from django.db import close_old_connections, transaction
+from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from lumbung.core.money import format_rupiah
@@ -24,7 +24,6 @@ from lumbung.portal.models import MemberCredential, Notification, NotificationCu
 from lumbung.portal.selectors import _signed_for_member
 from lumbung.tenancy.models import Cooperative
 
-logger = logging.getLogger(__name__)
 BATCH = 500
 MAX_ATTEMPTS = 8
 RETRY_BASE_SECONDS = 30
@@ -38,15 +37,25 @@ def _text(cooperative: Cooperative, line: JournalLine) -> str:
             f"{line.date:%d-%m-%Y}.")
 
 
+def _member_lines_after(cooperative: Cooperative, line_id: int) -> QuerySet[JournalLine]:
+    return (JournalLine.objects.filter(cooperative=cooperative, id__gt=line_id,
+                                       member_id__isnull=False).exclude(subledger_ref=""))
+
+
 def notifications_queue(*, cooperative: Cooperative) -> int:
-    """Queue messages for member lines after the cursor; returns how many were queued."""
+    """Queue messages for member lines after the cursor; returns how many were queued.
+
+    Looks first without a transaction, so a quiet cooperative costs one read, not a write lock
+    (the worker asks every cooperative every two seconds)."""
+    last = NotificationCursor.objects.filter(cooperative=cooperative).values_list(
+        "last_line_id", flat=True).first() or 0
+    if not _member_lines_after(cooperative, last).exists():
+        return 0
     with transaction.atomic(durable=True):
         cursor, _ = NotificationCursor.objects.select_for_update().get_or_create(
             cooperative=cooperative)
-        lines = list(
-            JournalLine.objects.filter(cooperative=cooperative, id__gt=cursor.last_line_id,
-                                       member_id__isnull=False)
-            .exclude(subledger_ref="").select_related("entry", "account").order_by("id")[:BATCH])
+        lines = list(_member_lines_after(cooperative, cursor.last_line_id)
+                     .select_related("entry", "account").order_by("id")[:BATCH])
         if not lines:
             return 0
         credentials = {c.member_id: c for c in MemberCredential.objects.filter(
@@ -97,22 +106,3 @@ def notifications_deliver(*, limit: int = 200) -> dict[str, int]:
         note.save(update_fields=["attempts", "status", "sent_at", "next_attempt_at",
                                  "last_error"])
     return counts
-
-
-def _run(cooperative_id: int) -> None:
-    try:
-        cooperative = Cooperative.objects.get(pk=cooperative_id)
-        notifications_queue(cooperative=cooperative)
-        notifications_deliver()
-    except Exception:  # a background helper: log, never raise into nobody
-        logger.exception("notifier failed for cooperative %s", cooperative_id)
-    finally:
-        close_old_connections()
-
-
-def notify_after_commit(cooperative: Cooperative) -> None:
-    """Queue and send this cooperative's new notifications once the current transaction has
-    committed, in a background thread (the member's request does not wait for the provider)."""
-    cooperative_id = cooperative.pk
-    transaction.on_commit(
-        lambda: threading.Thread(target=_run, args=(cooperative_id,), daemon=True).start())

@@ -35,7 +35,6 @@ from lumbung.portal.billers import (
     ppob_rules,
 )
 from lumbung.portal.models import BillPayment, SettlementCheck
-from lumbung.portal.notifications import notify_after_commit
 from lumbung.savings.models import Kind, SavingsAccount
 from lumbung.savings.services import savings_available, savings_lines, savings_lock
 from lumbung.tenancy.models import Cooperative
@@ -140,7 +139,6 @@ def bill_pay(*, cooperative: Cooperative, member: Member, payment: BillPayment) 
         payment.status = BillPayment.Status.PROCESSING
         payment.entry_number = entry.number
         payment.save(update_fields=["status", "entry_number", "updated_at"])
-        notify_after_commit(cooperative)
     try:
         result = biller_gateway().pay(reference=payment.reference, bill=_bill(payment))
     except BillerRefused as exc:
@@ -169,7 +167,6 @@ def _apply(payment: BillPayment, result: PaymentResult) -> BillPayment:
                 description=f"Pengembalian dana: {entry.description}"[:300], acting_user=None)
             payment.status = BillPayment.Status.REVERSED
             payment.reversal_number = reversal.number
-            notify_after_commit(payment.cooperative)
             audit_record(action="portal.ppob.reversed", acting_user=None,
                          cooperative=payment.cooperative, obj=payment,
                          data={"member_id": payment.member_id, "status": result.status,

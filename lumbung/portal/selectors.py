@@ -44,12 +44,18 @@ class FeedItem:
     # Change in sen as the member sees it (see _signed_for_member).
     amount: int
     is_loan: bool
+    account_id: int = 0
+
+    @property
+    def amount_text(self) -> str:
+        """The size of the change in Rupiah, without its sign (the screen adds + or −)."""
+        return format_rupiah(abs(self.amount))
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.line_id, "entry": self.entry_number, "date": self.date,
             "description": self.description, "account": self.account, "ref": self.ref,
-            "amount": self.amount, "amount_text": format_rupiah(abs(self.amount)),
+            "amount": self.amount, "amount_text": self.amount_text,
             "direction": "in" if self.amount > 0 else "out", "is_loan": self.is_loan,
         }
 
@@ -73,13 +79,13 @@ def feed_items(
         lines, order = lines.filter(id__lt=before_id), "-id"
     rows = lines.order_by(order).values_list(
         "id", "entry__number", "date", "entry__description", "account__name", "subledger_ref",
-        "account__type", "debit", "credit",
+        "account__type", "debit", "credit", "account_id",
     )[:limit]
     return [
         FeedItem(line_id=pk, entry_number=number, date=day.isoformat(), description=text,
                  account=name, ref=ref, amount=_signed_for_member(kind, debit, credit),
-                 is_loan=kind == AccountType.ASSET)
-        for pk, number, day, text, name, ref, kind, debit, credit in rows
+                 is_loan=kind == AccountType.ASSET, account_id=account)
+        for pk, number, day, text, name, ref, kind, debit, credit, account in rows
     ]
 
 
@@ -94,10 +100,14 @@ class MemberAccount:
 
 def member_ledger_accounts(*, cooperative_id: int, member_id: int) -> list[MemberAccount]:
     """Every sub-ledger the member's lines touch, with its current balance. Two queries."""
-    refs = set(_member_lines(cooperative_id, member_id).values_list("subledger_ref", flat=True)
-               .distinct())
+    pairs = set(_member_lines(cooperative_id, member_id).values_list("account_id",
+                                                                     "subledger_ref").distinct())
     balances = (
-        SubledgerBalance.objects.filter(cooperative_id=cooperative_id, ref__in=refs)
+        # Both keys of the (cooperative, account, ref) index, so a large cooperative's other
+        # sub-ledgers are never scanned.
+        SubledgerBalance.objects.filter(cooperative_id=cooperative_id,
+                                        account_id__in={account for account, _ in pairs},
+                                        ref__in={ref for _, ref in pairs})
         .values_list("ref", "account__name", "account__type", "debit", "credit")
         .order_by("account__code", "ref")
     )
@@ -108,9 +118,13 @@ def member_ledger_accounts(*, cooperative_id: int, member_id: int) -> list[Membe
     ]
 
 
-def subledger_balances(*, cooperative_id: int, refs: set[str]) -> dict[str, int]:
-    """Current balance (as the member sees it) of each sub-ledger in `refs`. One query."""
+def subledger_balances(*, cooperative_id: int, refs: set[str],
+                       account_ids: set[int] | None = None) -> dict[str, int]:
+    """Current balance (as the member sees it) of each sub-ledger in `refs` (of `account_ids`,
+    when given: the index is then used in full). One query."""
     rows = SubledgerBalance.objects.filter(cooperative_id=cooperative_id, ref__in=refs)
+    if account_ids is not None:
+        rows = rows.filter(account_id__in=account_ids)
     return {ref: _signed_for_member(kind, debit, credit) for ref, kind, debit, credit
             in rows.values_list("ref", "account__type", "debit", "credit")}
 

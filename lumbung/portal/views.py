@@ -6,18 +6,11 @@ render. A member only ever reaches their own lines: every read passes session.me
 
 from __future__ import annotations
 
-import asyncio
-import json
-import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-from asgiref.sync import sync_to_async
-from django.conf import settings
 from django.contrib import messages
 from django.core.handlers.asgi import ASGIRequest
-from django.db import close_old_connections
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -29,9 +22,9 @@ from django.views.decorators.http import require_POST
 
 from lumbung.core.documents import qr_svg
 from lumbung.core.errors import LumbungError
-from lumbung.core.money import format_rupiah, parse_rupiah
+from lumbung.core.money import parse_rupiah
 from lumbung.members.models import Member
-from lumbung.portal import selectors
+from lumbung.portal import feed, selectors
 from lumbung.portal.access import (
     CHALLENGE_COOKIE,
     DEVICE_COOKIE,
@@ -43,6 +36,7 @@ from lumbung.portal.access import (
     set_cookie,
 )
 from lumbung.portal.billers import ppob_rules
+from lumbung.portal.loan_requests import member_loans
 from lumbung.portal.models import BillPayment, MemberCredential, MemberSession
 from lumbung.portal.movements import member_transfer, transfer_preview, va_number
 from lumbung.portal.ppob import bill_pay, bill_quote
@@ -140,12 +134,16 @@ def logout(request: HttpRequest, session: MemberSession) -> HttpResponse:
 @never_cache
 @member_screen
 def home(request: HttpRequest, session: MemberSession) -> HttpResponse:
-    """Accounts with balances, requests waiting for approval, the latest postings (live)."""
+    """Accounts with balances (loans with their next instalment), requests waiting for
+    approval, the latest postings (live)."""
     ids = {"cooperative_id": session.cooperative_id, "member_id": session.member_id}
     recent = selectors.feed_items(**ids, before_id=2**62, limit=20)
+    loans = {row.loan.subledger_ref: row for row in member_loans(
+        cooperative=session.cooperative, member_id=session.member_id)}
     return render(request, "portal/home.html", {
         "session": session, "cooperative": session.cooperative, "member": session.member,
-        "accounts": selectors.member_ledger_accounts(**ids),
+        "accounts": [(account, loans.get(account.ref))
+                     for account in selectors.member_ledger_accounts(**ids)],
         "pending": selectors.pending_requests(**ids),
         "recent": recent, "last_id": max((item.line_id for item in recent), default=0),
         "virtual_account": va_number(session.cooperative, session.member),
@@ -166,74 +164,6 @@ def feed_json(request: HttpRequest, session: MemberSession) -> HttpResponse:
     return JsonResponse({"items": [item.as_dict() for item in items]})
 
 
-def _event(item: selectors.FeedItem, balances: dict[str, int]) -> str:
-    data = item.as_dict()
-    if item.ref in balances:
-        data["balance"] = balances[item.ref]
-        data["balance_text"] = format_rupiah(balances[item.ref])
-    return f"id: {item.line_id}\nevent: posting\ndata: {json.dumps(data)}\n\n"
-
-
-# Sent first: the reconnect delay for EventSource, and 2 KB of comment so that proxies which
-# buffer the start of a response let the stream through at once.
-STREAM_PRELUDE = "retry: 1000\n:" + " " * 2048 + "\n\n"
-KEEPALIVE_SECONDS = 15
-
-
-def _poll(cooperative_id: int, member_id: int, after: int) -> list[str]:
-    """The events after line id `after`, each with its account's balance now."""
-    items = selectors.feed_items(cooperative_id=cooperative_id, member_id=member_id,
-                                 after_id=after)
-    if not items:
-        return []
-    balances = selectors.subledger_balances(cooperative_id=cooperative_id,
-                                            refs={item.ref for item in items})
-    return [_event(item, balances) for item in items]
-
-
-def _last_id(events: list[str], after: int) -> int:
-    return int(events[-1].split("\n", 1)[0].removeprefix("id: ")) if events else after
-
-
-def _stream_sync(cooperative_id: int, member_id: int, after: int) -> Iterator[str]:
-    yield STREAM_PRELUDE
-    deadline = time.monotonic() + settings.LUMBUNG_FEED_STREAM_SECONDS
-    quiet_since = time.monotonic()
-    # The WSGI handler closes the database connection itself when the response ends.
-    while time.monotonic() < deadline:
-        items = _poll(cooperative_id, member_id, after)
-        yield from items
-        after = _last_id(items, after)
-        if items:
-            quiet_since = time.monotonic()
-        elif time.monotonic() - quiet_since > KEEPALIVE_SECONDS:
-            yield ": keepalive\n\n"
-            quiet_since = time.monotonic()
-        time.sleep(settings.LUMBUNG_FEED_POLL_SECONDS)
-
-
-async def _stream_async(cooperative_id: int, member_id: int, after: int) -> AsyncIterator[str]:
-    yield STREAM_PRELUDE
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + settings.LUMBUNG_FEED_STREAM_SECONDS
-    quiet_since = loop.time()
-    poll = sync_to_async(_poll)
-    try:
-        while loop.time() < deadline:
-            items = await poll(cooperative_id, member_id, after)
-            for event in items:
-                yield event
-            after = _last_id(items, after)
-            if items:
-                quiet_since = loop.time()
-            elif loop.time() - quiet_since > KEEPALIVE_SECONDS:
-                yield ": keepalive\n\n"
-                quiet_since = loop.time()
-            await asyncio.sleep(settings.LUMBUNG_FEED_POLL_SECONDS)
-    finally:
-        await sync_to_async(close_old_connections)()
-
-
 @member_screen
 def feed_stream(request: HttpRequest, session: MemberSession) -> HttpResponseBase:
     """Server-sent events: every posting to the member's accounts after Last-Event-ID.
@@ -242,7 +172,8 @@ def feed_stream(request: HttpRequest, session: MemberSession) -> HttpResponseBas
     Last-Event-ID, which also re-checks the session (so "log out everywhere" reaches it).
     """
     args = (session.cooperative_id, session.member_id, _after_id(request))
-    stream = _stream_async(*args) if isinstance(request, ASGIRequest) else _stream_sync(*args)
+    stream = (feed.stream_async(*args) if isinstance(request, ASGIRequest)
+              else feed.stream_sync(*args))
     response = StreamingHttpResponse(stream, content_type="text/event-stream")
     response["Cache-Control"] = "no-cache, no-transform"
     response["X-Accel-Buffering"] = "no"

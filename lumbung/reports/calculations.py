@@ -6,10 +6,10 @@ credit - debit, so a contra account comes out negative inside its group.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 Balance = tuple[int, int]
@@ -134,30 +134,38 @@ def subtract(
 # ---------------------------------------------------------------- SHU
 
 
+def _as_integers(weights: Mapping[Any, Decimal | int]) -> dict[Any, int]:
+    """The weights scaled by one common factor to exact integers (same proportions)."""
+    ratios = {key: weight.as_integer_ratio() for key, weight in weights.items()}
+    scale = math.lcm(*{denominator for _numerator, denominator in ratios.values()}) or 1
+    return {key: numerator * (scale // denominator)
+            for key, (numerator, denominator) in ratios.items()}
+
+
 def largest_remainder(total: int, weights: Mapping[Any, Decimal | int]) -> dict[Any, int]:
     """Split `total` sen in proportion to `weights` (all >= 0) so the parts sum exactly to it.
 
-    Exact rational arithmetic: each part is first rounded down, then the sen left over go one
-    each to the largest remainders (ties: the smaller key as text). With no positive weight
-    every part is 0 (the caller decides where the whole amount goes).
+    Exact arithmetic (weights scaled to integers): each part is first rounded down, then the
+    sen left over go one each to the largest remainders (ties: the smaller key as text). With
+    no positive weight every part is 0 (the caller decides where the whole amount goes).
     """
     if total < 0:
         raise ValueError("total must not be negative")
-    exact_weights = {key: Fraction(w) for key, w in weights.items()}
+    exact_weights = _as_integers(weights)
     if any(w < 0 for w in exact_weights.values()):
         raise ValueError("weights must not be negative")
     parts = dict.fromkeys(weights, 0)
-    whole = sum(exact_weights.values(), Fraction(0))
+    whole = sum(exact_weights.values())
     if whole == 0 or total == 0:
         return parts
     remainders = []
     for key, weight in exact_weights.items():
         if weight == 0:
             continue
-        share = total * weight / whole
-        floor = share.numerator // share.denominator
+        # total * weight / whole = floor + remainder / whole
+        floor, remainder = divmod(total * weight, whole)
         parts[key] = floor
-        remainders.append((share - floor, key))
+        remainders.append((remainder, key))
     left = total - sum(parts.values())
     remainders.sort(key=lambda item: (-item[0], str(item[1])))
     for _, key in remainders[:left]:

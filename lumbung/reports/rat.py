@@ -14,7 +14,9 @@ from typing import Any
 
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -31,10 +33,11 @@ from lumbung.tenancy.models import Cooperative
 PACKAGE_REPORTS = ("balance-sheet", "surplus-statement", "equity-changes", "cash-flow",
                    "member-promotion")
 COMPONENT_LABELS = {
-    "reserve": "Cadangan", "capital_services": "Jasa modal", "business_services": "Jasa usaha",
-    "board": "Dana pengurus dan pengawas", "staff": "Dana karyawan",
-    "education": "Dana pendidikan", "social": "Dana sosial",
-    "regional": "Dana pembangunan daerah kerja",
+    "reserve": gettext_lazy("Cadangan"), "capital_services": gettext_lazy("Jasa modal"),
+    "business_services": gettext_lazy("Jasa usaha"),
+    "board": gettext_lazy("Dana pengurus dan pengawas"), "staff": gettext_lazy("Dana karyawan"),
+    "education": gettext_lazy("Dana pendidikan"), "social": gettext_lazy("Dana sosial"),
+    "regional": gettext_lazy("Dana pembangunan daerah kerja"),
 }
 
 
@@ -64,22 +67,23 @@ def shu_list_xlsx(cooperative: Cooperative, result: ShuResult) -> bytes:
     workbook = Workbook()
     split = workbook.active
     assert split is not None
-    split.title = "Pembagian SHU"
-    split.append([f"Pembagian SHU tahun buku {result.year}", cooperative.name])
+    split.title = _("Pembagian SHU")
+    split.append([_("Pembagian SHU tahun buku {year}").format(year=result.year),
+                  cooperative.name])
     split.append([])
     split.append([_("Bagian"), _("Jumlah (Rp)")])
     for name in SHU_COMPONENTS:
-        split.append([COMPONENT_LABELS[name], rupiah_cell(result.components[name])])
+        split.append([str(COMPONENT_LABELS[name]), rupiah_cell(result.components[name])])
     last = split.max_row
     split.append([_("SHU setelah pajak"), f"=SUM(B4:B{last})"])
     for name, amount in result.unallocated.items():
-        split.append([_("Tanpa penerima, ke cadangan: ") + COMPONENT_LABELS[name],
+        split.append([_("Tanpa penerima, ke cadangan: ") + str(COMPONENT_LABELS[name]),
                       rupiah_cell(amount)])
     for row in split.iter_rows(min_row=4, min_col=2, max_col=2):
         row[0].number_format = RUPIAH_FORMAT
     split.column_dimensions["A"].width = 44
     split.column_dimensions["B"].width = 22
-    members = workbook.create_sheet("Anggota")
+    members = workbook.create_sheet(_("Anggota"))
     members.append([_("No. anggota"), _("Nama"), _("Simpanan (dasar jasa modal)"),
                     _("Partisipasi (dasar jasa usaha)"), _("Jasa modal"), _("Jasa usaha"),
                     _("Jumlah SHU")])
@@ -105,8 +109,10 @@ def shu_slip_pdf(cooperative: Cooperative, result: ShuResult, member_id: int) ->
     share = next((m for m in result.members if m.member_id == member_id), None)
     if share is None:
         raise LumbungError("NOT_FOUND")
-    return pdf_from_template("reports/shu_slip.pdf.html",
-                             {"cooperative": cooperative, "result": result, "share": share})
+    plan = ShuPlan.objects.filter(cooperative=cooperative, year=result.year).first()
+    return pdf_from_template("reports/shu_slip.pdf.html", {
+        "cooperative": cooperative, "result": result, "share": share, "plan": plan,
+        "printed_at": timezone.localtime()})
 
 
 def rat_package(*, cooperative: Cooperative, year: int) -> bytes:

@@ -58,7 +58,10 @@ DEFAULT_PARTICIPATION = {
 DEFAULT_SPLIT = {"reserve": Decimal(40), "capital_services": Decimal(20),
                  "business_services": Decimal(20), "board": Decimal(5), "staff": Decimal(5),
                  "education": Decimal(5), "social": Decimal(5), "regional": Decimal(0)}
-CHUNK = 5000
+# Members per posted entry. SQLite's balance guard re-sums an entry's lines on every inserted
+# line, so an entry costs the square of its lines: many entries of 100 members are far quicker
+# than a few of 5,000 (bench/shu.py; the savings interest posting does the same).
+CHUNK = 100
 SHU_ROLES = BOOKKEEPING_ROLES | {CooperativeRole.BOARD}
 
 
@@ -92,6 +95,8 @@ class ShuResult:
     members: list[MemberShare] = field(default_factory=list)
     # Sen handed out by the largest-remainder rule beyond each member's rounded-down share.
     rounding_sen: int = 0
+    # The year's SHU setelah pajak as it is (negative: a loss, and the pool is 0).
+    surplus: int = 0
 
     @property
     def members_total(self) -> int:
@@ -170,6 +175,10 @@ def _savings_basis(cooperative: Cooperative, plan: ShuPlan) -> dict[int, Decimal
     start, end = dt.date(plan.year, 1, 1), dt.date(plan.year, 12, 31)
     lines = JournalLine.objects.filter(cooperative=cooperative, account_id__in=accounts,
                                        member_id__isnull=False).order_by()
+    if plan.balance_method == BalanceMethod.YEAR_END:
+        return {int(row["member_id"] or 0): Decimal(row["c"] - row["d"])
+                for row in lines.filter(date__lte=end).values("member_id")
+                .annotate(d=Sum("debit"), c=Sum("credit"))}
     opening: dict[int, int] = {
         int(row["member_id"] or 0): row["c"] - row["d"]
         for row in lines.filter(date__lt=start).values("member_id")
@@ -181,9 +190,7 @@ def _savings_basis(cooperative: Cooperative, plan: ShuPlan) -> dict[int, Decimal
                 .annotate(d=Sum("debit"), c=Sum("credit"))):
         changes[int(row["member_id"] or 0)][row["month"].month - 1] += row["c"] - row["d"]
     members = set(opening) | set(changes)
-    if plan.balance_method == BalanceMethod.AVERAGE:
-        return {m: calc.average_balance(opening.get(m, 0), changes[m]) for m in members}
-    return {m: Decimal(opening.get(m, 0) + sum(changes[m])) for m in members}
+    return {m: calc.average_balance(opening.get(m, 0), changes[m]) for m in members}
 
 
 def _participation(cooperative: Cooperative, plan: ShuPlan) -> dict[int, int]:
@@ -197,13 +204,15 @@ def _participation(cooperative: Cooperative, plan: ShuPlan) -> dict[int, int]:
 
 def shu_simulate(*, cooperative: Cooperative, plan: ShuPlan) -> ShuResult:
     """What each component and each member would get; writes nothing."""
-    pool = max(shu_pool(cooperative=cooperative, year=plan.year), 0)
+    surplus = shu_pool(cooperative=cooperative, year=plan.year)
+    pool = max(surplus, 0)
     components = calc.split_pool(pool, plan.percentages())
     savings = {m: b for m, b in _savings_basis(cooperative, plan).items() if b > 0}
     participation = {m: p for m, p in _participation(cooperative, plan).items() if p > 0}
     ids = set(savings) | set(participation)
+    # Every member of the cooperative in one read: an IN list of thousands of ids costs more.
     people = {pk: (number, name) for pk, number, name in Member.objects.filter(
-        cooperative=cooperative, pk__in=ids).values_list("pk", "number", "name")}
+        cooperative=cooperative).values_list("pk", "number", "name") if pk in ids}
     capital = calc.largest_remainder(components["capital_services"], savings)
     business = calc.largest_remainder(components["business_services"], participation)
     unallocated = {}
@@ -226,7 +235,7 @@ def shu_simulate(*, cooperative: Cooperative, plan: ShuPlan) -> ShuResult:
             floors += sum(int(Decimal(pool_part) * w // whole) for w in weights.values())
     distributed = sum(s.total for s in shares)
     return ShuResult(year=plan.year, pool=pool, components=components, unallocated=unallocated,
-                     members=shares, rounding_sen=distributed - floors)
+                     members=shares, rounding_sen=distributed - floors, surplus=surplus)
 
 
 def shu_plan_approve(*, plan: ShuPlan, acting_user: Any) -> ShuPlan:

@@ -9,12 +9,15 @@ same dates one year earlier (the balance sheet compares with the previous book y
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lumbung.core.money import round_sen
 from lumbung.ledger.models import JournalLine
@@ -85,8 +88,36 @@ def _period_label(start: dt.date, end: dt.date) -> str:
     return f"{start.isoformat()} s.d. {end.isoformat()}"
 
 
+# Balances read while one statement is built, by (cooperative, day): a statement asks for the
+# same day several times (its columns, then its checks), and each read may sum lines.
+_memo: ContextVar[dict[tuple[int, dt.date], dict[int, Balance]] | None] = ContextVar(
+    "statement_balances", default=None)
+
+
 def _through(cooperative: Cooperative, day: dt.date) -> dict[int, Balance]:
-    return selectors.balances_through(cooperative=cooperative, day=day)
+    memo = _memo.get()
+    if memo is None:
+        return selectors.balances_through(cooperative=cooperative, day=day)
+    key = (cooperative.pk, day)
+    if key not in memo:
+        memo[key] = selectors.balances_through(cooperative=cooperative, day=day)
+    return memo[key]
+
+
+def _one_read_per_day(builder: Callable[..., Statement]) -> Callable[..., Statement]:
+    """Build the statement with each day's balances read once (the memo lives for this call)."""
+
+    @functools.wraps(builder)
+    def build_once(**kwargs: Any) -> Statement:
+        if _memo.get() is not None:
+            return builder(**kwargs)
+        token = _memo.set({})
+        try:
+            return builder(**kwargs)
+        finally:
+            _memo.reset(token)
+
+    return build_once
 
 
 def _turnover(cooperative: Cooperative, start: dt.date, end: dt.date) -> dict[int, Balance]:
@@ -101,6 +132,15 @@ def _operations(cooperative: Cooperative, start: dt.date, end: dt.date) -> dict[
     )
 
 
+def _translated(lines: list[Line]) -> list[Line]:
+    """The layout's own labels in the active language (layout_labels.py lists them); account
+    names are the cooperative's own and stay as they are."""
+    for line in lines:
+        if line.kind != "account":
+            line.label = _(line.label)
+    return lines
+
+
 def _net_over(
     accounts: list[calc.AccountInfo], balances: Mapping[int, Balance], prefixes: list[str],
     side: str = "credit",
@@ -112,13 +152,14 @@ def _net_over(
     )
 
 
+@_one_read_per_day
 def balance_sheet(*, cooperative: Cooperative, start: dt.date, end: dt.date) -> Statement:
     """Laporan posisi keuangan at `end`, beside the end of the previous book year."""
     rules = selectors.layout(cooperative)
     accounts = selectors.postable_accounts(cooperative=cooperative)
     previous = dt.date(end.year - 1, 12, 31)
     columns = [_through(cooperative, end), _through(cooperative, previous)]
-    lines = calc.apply_layout(rules["balance_sheet"], accounts, columns)
+    lines = _translated(calc.apply_layout(rules["balance_sheet"], accounts, columns))
     assets_key, equity_key = rules["balance_check"]
     checks = [
         Check(
@@ -132,13 +173,14 @@ def balance_sheet(*, cooperative: Cooperative, start: dt.date, end: dt.date) -> 
                      layout_version=rules["version"])
 
 
+@_one_read_per_day
 def surplus_statement(*, cooperative: Cooperative, start: dt.date, end: dt.date) -> Statement:
     """Laporan perhitungan hasil usaha for [start, end] beside the same dates a year earlier."""
     rules = selectors.layout(cooperative)
     accounts = selectors.postable_accounts(cooperative=cooperative)
     periods = [(start, end), (year_earlier(start), year_earlier(end))]
     columns = [_operations(cooperative, a, b) for a, b in periods]
-    lines = calc.apply_layout(rules["surplus_statement"], accounts, columns)
+    lines = _translated(calc.apply_layout(rules["surplus_statement"], accounts, columns))
     checks = []
     for i, (a, b) in enumerate(periods):
         surplus = calc.row_values(lines, rules["surplus_key"])[i]
@@ -162,6 +204,7 @@ def _surplus(cooperative: Cooperative, start: dt.date, end: dt.date) -> int:
     return _net_over(accounts, _operations(cooperative, start, end), ["4", "5", "6"])
 
 
+@_one_read_per_day
 def equity_changes(*, cooperative: Cooperative, start: dt.date, end: dt.date) -> Statement:
     """Laporan perubahan ekuitas: one column per equity group, rows from opening to closing."""
     rules = selectors.layout(cooperative)
@@ -202,16 +245,17 @@ def equity_changes(*, cooperative: Cooperative, start: dt.date, end: dt.date) ->
         lines.append(Line("total" if key == "closing" else "group", label, values, key=key))
     checks = [
         Check(
-            _("Saldo awal + perubahan = saldo akhir ({group})").format(group=g["label"]),
+            _("Saldo awal + perubahan = saldo akhir ({group})").format(group=_(g["label"])),
             sum(matrix[c][:5]) == matrix[c][5],
         )
         for c, g in enumerate(groups)
     ]
     return Statement("equity-changes", _("Laporan Perubahan Ekuitas"), cooperative, start, end,
-                     [str(g["label"]) for g in groups] + [_("Jumlah")], lines, checks,
+                     [_(str(g["label"])) for g in groups] + [_("Jumlah")], lines, checks,
                      layout_version=rules["version"])
 
 
+@_one_read_per_day
 def cash_flow(*, cooperative: Cooperative, start: dt.date, end: dt.date) -> Statement:
     """Laporan arus kas, indirect method, for [start, end] beside the same dates a year earlier."""
     rules = selectors.layout(cooperative)
@@ -282,6 +326,7 @@ def cash_flow(*, cooperative: Cooperative, start: dt.date, end: dt.date) -> Stat
                      layout_version=rules["version"])
 
 
+@_one_read_per_day
 def trial_balance(*, cooperative: Cooperative, start: dt.date, end: dt.date) -> Statement:
     """Neraca saldo: opening, the period's debits and credits, and closing, per account."""
     accounts = selectors.postable_accounts(cooperative=cooperative)
@@ -310,6 +355,7 @@ def trial_balance(*, cooperative: Cooperative, start: dt.date, end: dt.date) -> 
                      checks)
 
 
+@_one_read_per_day
 def general_ledger(
     *, cooperative: Cooperative, start: dt.date, end: dt.date, account: str | None = None
 ) -> Statement:
@@ -357,6 +403,7 @@ def _month_ends(start: dt.date, end: dt.date) -> list[dt.date]:
     return days
 
 
+@_one_read_per_day
 def member_promotion(*, cooperative: Cooperative, start: dt.date, end: dt.date) -> Statement:
     """Laporan promosi ekonomi anggota: what members gained from the savings-and-loan business
     against the outside reference rates the cooperative sets, and the SHU shared with them."""
@@ -415,6 +462,15 @@ def member_promotion(*, cooperative: Cooperative, start: dt.date, end: dt.date) 
                      layout_version=rules["version"])
 
 
+TITLES = {
+    "balance-sheet": gettext_lazy("Laporan Posisi Keuangan (Neraca)"),
+    "surplus-statement": gettext_lazy("Laporan Perhitungan Hasil Usaha"),
+    "equity-changes": gettext_lazy("Laporan Perubahan Ekuitas"),
+    "cash-flow": gettext_lazy("Laporan Arus Kas"),
+    "general-ledger": gettext_lazy("Buku Besar"),
+    "trial-balance": gettext_lazy("Neraca Saldo"),
+    "member-promotion": gettext_lazy("Laporan Promosi Ekonomi Anggota"),
+}
 Builder = Callable[..., Statement]
 REPORTS: dict[str, Builder] = {
     "balance-sheet": balance_sheet,

@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lumbung.core.errors import LumbungError
@@ -22,10 +24,11 @@ from lumbung.web.screens import cooperative_screen, file_response, flash_error, 
 BOARD = frozenset({CooperativeRole.BOARD})
 SHU_WRITERS = BOOKKEEPING_ROLES | BOARD
 TITLES = {
-    "balance-sheet": "Neraca", "surplus-statement": "Perhitungan hasil usaha",
-    "equity-changes": "Perubahan ekuitas", "cash-flow": "Arus kas",
-    "general-ledger": "Buku besar", "trial-balance": "Neraca saldo",
-    "member-promotion": "Promosi ekonomi anggota",
+    "balance-sheet": gettext_lazy("Neraca"),
+    "surplus-statement": gettext_lazy("Perhitungan hasil usaha"),
+    "equity-changes": gettext_lazy("Perubahan ekuitas"), "cash-flow": gettext_lazy("Arus kas"),
+    "general-ledger": gettext_lazy("Buku besar"), "trial-balance": gettext_lazy("Neraca saldo"),
+    "member-promotion": gettext_lazy("Promosi ekonomi anggota"),
 }
 
 
@@ -101,15 +104,16 @@ def close_action(request: HttpRequest, access: CooperativeAccess) -> HttpRespons
         month = _date(request.POST.get("bulan"), cooperative.business_date).replace(day=1)
         if action == "tutup":
             closing.month_close(cooperative=cooperative, month=month, acting_user=request.user)
-            messages.success(request, f"Periode {month:%Y-%m} ditutup.")
+            messages.success(request, _("Periode {month} ditutup.").format(month=f"{month:%Y-%m}"))
         elif action == "buka":
             closing.month_reopen(cooperative=cooperative, month=month,
                                  reason=request.POST.get("alasan", ""), acting_user=request.user)
-            messages.success(request, f"Periode {month:%Y-%m} dibuka kembali.")
+            messages.success(request, _("Periode {month} dibuka kembali.").format(
+                month=f"{month:%Y-%m}"))
         elif action == "tutup-tahun":
             year = int(request.POST.get("tahun", "0"))
             closing.year_end_close(cooperative=cooperative, year=year, acting_user=request.user)
-            messages.success(request, f"Jurnal penutup tahun {year} diposting.")
+            messages.success(request, _("Jurnal penutup tahun {year} diposting.").format(year=year))
     except (LumbungError, ValueError) as exc:
         flash_error(request, exc if isinstance(exc, LumbungError)
                     else LumbungError("BAD_INPUT", detail=str(exc)))
@@ -173,16 +177,16 @@ def shu_action(request: HttpRequest, access: CooperativeAccess) -> HttpResponse:
                 savings_basis=request.POST.get("dasar_simpanan", SavingsBasis.PRINCIPAL_MANDATORY),
                 balance_method=request.POST.get("metode_saldo", BalanceMethod.YEAR_END),
                 payout=request.POST.get("pembayaran", Payout.PAYABLE), acting_user=request.user)
-            messages.success(request, "Rencana pembagian SHU disimpan.")
+            messages.success(request, _("Rencana pembagian SHU disimpan."))
         elif action == "setujui":
             plan = shu.shu_plan(cooperative=cooperative, year=year)
             if plan is None:
                 raise LumbungError("SHU_NO_PLAN", year=year)
             shu.shu_plan_approve(plan=plan, acting_user=request.user)
-            messages.success(request, "Rencana pembagian SHU disetujui.")
+            messages.success(request, _("Rencana pembagian SHU disetujui."))
         elif action == "bagikan":
             shu.shu_distribute(cooperative=cooperative, year=year, acting_user=request.user)
-            messages.success(request, f"SHU tahun {year} dibagikan.")
+            messages.success(request, _("SHU tahun {year} dibagikan.").format(year=year))
     except LumbungError as exc:
         flash_error(request, exc)
     return _back("shu", access, f"?tahun={year}")
@@ -214,7 +218,7 @@ def rat_action(request: HttpRequest, access: CooperativeAccess) -> HttpResponse:
         held_on = _date(request.POST.get("tanggal"), access.cooperative.business_date)
         rat.rat_record(cooperative=access.cooperative, year=year, held_on=held_on,
                        place=request.POST.get("tempat", ""), acting_user=request.user)
-        messages.success(request, "Tanggal RAT dicatat.")
+        messages.success(request, _("Tanggal RAT dicatat."))
     except LumbungError as exc:
         flash_error(request, exc)
     return _back("rat", access, f"?tahun={year}")

@@ -42,24 +42,32 @@ def daily_balances(
     """End-of-day balance for each day from `start` to `end` inclusive.
 
     `opening` is the balance at the start of `start`; `movements` are (date, signed amount)
-    within the range, in any order.
+    within the range, in any order (any outside it are ignored). Built run by run, so an
+    account without movements costs one list, not a loop over the days (100,000 accounts a
+    month end).
     """
-    by_day: dict[dt.date, int] = {}
+    days = (end - start).days + 1
+    if days <= 0:
+        return []
+    by_index: dict[int, int] = {}
     for day, amount in movements:
-        by_day[day] = by_day.get(day, 0) + amount
-    balances = []
-    balance = opening
-    day = start
-    while day <= end:
-        balance += by_day.get(day, 0)
-        balances.append(balance)
-        day += dt.timedelta(days=1)
+        index = (day - start).days
+        if 0 <= index < days:
+            by_index[index] = by_index.get(index, 0) + amount
+    balances: list[int] = []
+    balance, done = opening, 0
+    for index in sorted(by_index):
+        balances.extend([balance] * (index - done))
+        balance += by_index[index]
+        done = index
+    balances.extend([balance] * (days - done))
     return balances
 
 
 def interest_exact(base_days: Sequence[int], rate: Decimal) -> Decimal:
-    """Unrounded interest (sen) on daily balances: Σ balance × rate% / 365."""
-    return sum((Decimal(b) for b in base_days), Decimal(0)) * rate / HUNDRED / DAYS_IN_YEAR
+    """Unrounded interest (sen) on daily balances: Σ balance × rate% / 365 (the sum of whole
+    sen is exact, so it is taken before the one division)."""
+    return Decimal(sum(base_days)) * rate / HUNDRED / DAYS_IN_YEAR
 
 
 def lowest_balance_interest(balances: Sequence[int], rate: Decimal, minimum: int = 0) -> int:
@@ -73,19 +81,26 @@ def lowest_balance_interest(balances: Sequence[int], rate: Decimal, minimum: int
     return round_sen(interest_exact([lowest] * len(balances), rate))
 
 
+def _positive_sum(balances: Sequence[int]) -> int:
+    return sum(b for b in balances if b > 0)
+
+
 def average_balance(balances: Sequence[int]) -> Decimal:
     """Average daily balance (sen, unrounded); negative days count as zero."""
     if not balances:
         return Decimal(0)
-    return Decimal(sum(max(b, 0) for b in balances)) / len(balances)
+    return Decimal(_positive_sum(balances)) / len(balances)
 
 
 def average_balance_interest(balances: Sequence[int], rate: Decimal, minimum: int = 0) -> int:
     """Interest on the average daily balance = the sum of each day's interest, rounded once.
     Nothing when the average is below `minimum`."""
-    if not balances or average_balance(balances) < minimum:
+    if not balances:
         return 0
-    return round_sen(interest_exact([max(b, 0) for b in balances], rate))
+    total = _positive_sum(balances)
+    if Decimal(total) / len(balances) < minimum:
+        return 0
+    return round_sen(Decimal(total) * rate / HUNDRED / DAYS_IN_YEAR)
 
 
 def daily_accruals(balances: Sequence[int], rate: Decimal) -> list[int]:
@@ -146,3 +161,25 @@ def profit_shares(
 def early_withdrawal_penalty(principal: int, penalty_rate: Decimal) -> int:
     """Penalty (sen) for breaking a time deposit before maturity: a percentage of principal."""
     return round_sen(Decimal(principal) * penalty_rate / HUNDRED)
+
+
+def pro_rata(total: int, weights: dict[int, Decimal]) -> dict[int, int]:
+    """Split `total` sen over the keys in proportion to their weights, so the parts sum to
+    `total` exactly: each key gets the whole sen of its share, and the sen left over go one
+    each to the largest remainders (ties to the smaller key). Keys with weight 0 or less get
+    nothing; all weights 0: everything 0."""
+    positive = {key: weight for key, weight in weights.items() if weight > 0}
+    result = dict.fromkeys(weights, 0)
+    whole = sum(positive.values(), Decimal(0))
+    if total <= 0 or whole <= 0:
+        return result
+    remainders = []
+    for key, weight in positive.items():
+        exact = Decimal(total) * weight / whole
+        floor = int(exact)
+        result[key] = floor
+        remainders.append((exact - floor, key))
+    left = total - sum(result.values())
+    for _remainder, key in sorted(remainders, key=lambda item: (-item[0], item[1]))[:left]:
+        result[key] += 1
+    return result

@@ -83,4 +83,24 @@ define_messages({
         "Jangka waktu simpanan berjangka harus 1 sampai 120 bulan.",
         "A time deposit's term is 1 to 120 months.",
     ),
+    "SAVINGS_BONUS_PRODUCT": (
+        "Bonus hanya diberikan untuk tabungan wadiah; {product} bukan tabungan wadiah.",
+        "A bonus is only given on wadiah savings; {product} is not a wadiah product.",
+    ),
+    "SAVINGS_BONUS_MONTH": (
+        "Bulan {month} belum dimulai menurut tanggal usaha; bonus diberikan untuk bulan yang "
+        "sedang atau sudah berjalan.",
+        "{month} has not begun by the business date; a bonus is given for a current or past "
+        "month.",
+    ),
+    "SAVINGS_BONUS_NO_BALANCE": (
+        "Tidak ada saldo {product} pada {month}; tidak ada yang dapat diberi bonus.",
+        "No {product} balance in {month}; there is nobody to give a bonus to.",
+    ),
+    "SAVINGS_BONUS_GRANTED": (
+        "Bonus {product} untuk {month} sudah diberikan (jurnal #{entry}); satu kali per bulan. "
+        "Koreksi dengan jurnal pembalik.",
+        "The {product} bonus for {month} was already given (entry #{entry}); once a month. "
+        "Correct it with a reversing entry.",
+    ),
 })

@@ -14,7 +14,9 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
@@ -26,9 +28,16 @@ from lumbung.core.money import format_rupiah
 from lumbung.core.spreadsheet import RUPIAH_FORMAT, rupiah_cell, safe_cell, xlsx_bytes
 from lumbung.members.calculations import mask_nik, mask_phone
 from lumbung.members.models import Member
-from lumbung.members.services import member_register
+from lumbung.members.photos import PHOTO_MAX_BYTES, photo_data_uri
+from lumbung.members.services import member_ktp_photo_set, member_register
 from lumbung.savings import selectors
 from lumbung.savings.access import COUNTER_ROLES, PRODUCT_ROLES, REVEAL_ROLES
+from lumbung.savings.bonus import (
+    BonusPlan,
+    grants,
+    wadiah_bonus_grant,
+    wadiah_bonus_plan,
+)
 from lumbung.savings.exit import member_exit
 from lumbung.savings.models import InterestMethod, Kind, Payout, SavingsAccount, SavingsProduct
 from lumbung.savings.services import (
@@ -93,7 +102,7 @@ def member_new(request: HttpRequest, access: CooperativeAccess) -> HttpResponse:
             member = member_register(
                 cooperative=access.cooperative, nik=values["nik"], name=values["name"],
                 birth_date=birth_date, gender=values["gender"], acting_user=request.user,
-                **details)
+                ktp_photo=_uploaded_photo(request), **details)
         except LumbungError as error:
             flash_error(request, error)
         else:
@@ -104,8 +113,18 @@ def member_new(request: HttpRequest, access: CooperativeAccess) -> HttpResponse:
                          status=400 if request.method == "POST" else 200)
 
 
+def _uploaded_photo(request: HttpRequest) -> bytes | None:
+    """The KTP photo sent with the form, if any. Raises MEMBER_KTP_TOO_LARGE unread."""
+    upload = request.FILES.get("ktp_photo")
+    if upload is None or not upload.size:
+        return None
+    if upload.size > PHOTO_MAX_BYTES:
+        raise LumbungError("MEMBER_KTP_TOO_LARGE", limit="5 MB")
+    return upload.read()
+
+
 def _member_page(request: HttpRequest, access: CooperativeAccess, member: Member,
-                 revealed: bool = False) -> HttpResponse:
+                 revealed: bool = False, photo: str = "") -> HttpResponse:
     accounts = selectors.member_accounts(cooperative=access.cooperative, member=member)
     arrears = wajib_arrears([a for a in accounts if a.product.kind == Kind.MANDATORY])
     cooperative = access.cooperative
@@ -116,7 +135,7 @@ def _member_page(request: HttpRequest, access: CooperativeAccess, member: Member
         "member": member, "accounts": accounts, "arrears": sum(arrears.values()),
         "nik": member.nik if revealed else mask_nik(member.nik),
         "phone": member.phone if revealed else mask_phone(member.phone),
-        "revealed": revealed, "openable": openable,
+        "revealed": revealed, "openable": openable, "photo": photo,
         "can_count": access.has_any(COUNTER_ROLES), "can_reveal": access.has_any(REVEAL_ROLES),
         "can_exit": access.has_any(PRODUCT_ROLES),
     })
@@ -127,6 +146,7 @@ def member_detail(request: HttpRequest, access: CooperativeAccess, pk: int) -> H
     return _member_page(request, access, _member(access, pk))
 
 
+@never_cache
 @require_POST
 @cooperative_screen(write=REVEAL_ROLES)
 def member_reveal(request: HttpRequest, access: CooperativeAccess, pk: int) -> HttpResponse:
@@ -136,6 +156,38 @@ def member_reveal(request: HttpRequest, access: CooperativeAccess, pk: int) -> H
                  cooperative=access.cooperative, obj=member,
                  data={"fields": ["nik", "phone"], "nik": mask_nik(member.nik)})
     return _member_page(request, access, member, revealed=True)
+
+
+@never_cache
+@require_POST
+@cooperative_screen(write=REVEAL_ROLES)
+def member_ktp_photo(request: HttpRequest, access: CooperativeAccess, pk: int) -> HttpResponse:
+    """Show the KTP photo once, inline (no address to it exists); every view is audited."""
+    member = _member(access, pk)
+    if not member.ktp_photo:
+        raise Http404
+    audit_record(action="members.ktp_photo.viewed", acting_user=request.user,
+                 cooperative=access.cooperative, obj=member,
+                 data={"fields": ["ktp_photo"], "nik": mask_nik(member.nik)})
+    return _member_page(request, access, member, photo=photo_data_uri(member.ktp_photo))
+
+
+@require_POST
+@cooperative_screen(write=COUNTER_ROLES)
+def member_ktp_photo_upload(request: HttpRequest, access: CooperativeAccess, pk: int
+                            ) -> HttpResponse:
+    member = _member(access, pk)
+    try:
+        photo = _uploaded_photo(request)
+        if photo is None:
+            raise LumbungError("MEMBER_KTP_NOT_IMAGE")
+        member_ktp_photo_set(cooperative=access.cooperative, member=member, ktp_photo=photo,
+                             acting_user=request.user)
+    except LumbungError as error:
+        flash_error(request, error)
+    else:
+        messages.success(request, _("Foto KTP disimpan."))
+    return redirect("member_detail", access.cooperative.code, member.pk)
 
 
 @require_POST
@@ -330,3 +382,72 @@ def product_edit(request: HttpRequest, access: CooperativeAccess, pk: int) -> Ht
     return render_screen(request, access, "savings/product_edit.html", {
         "product": product, "methods": InterestMethod.choices, "payouts": Payout.choices,
         "Kind": {k.name: k.value for k in Kind}}, status=status)
+
+
+# ---------------------------------------------------------------- wadiah bonus
+
+BONUS_PREVIEW_ROWS = 100
+
+
+def _bonus_inputs(access: CooperativeAccess, data: Any
+                  ) -> tuple[SavingsProduct | None, dt.date, int]:
+    """Product, month and pool from the form (GET preview or POST grant)."""
+    product = SavingsProduct.objects.filter(cooperative=access.cooperative, kind=Kind.WADIAH,
+                                            pk=data.get("product") or 0).first()
+    text = (data.get("bulan") or "").strip()
+    today = access.cooperative.business_date
+    try:
+        month = dt.date.fromisoformat(f"{text}-01") if text else today.replace(day=1)
+    except ValueError as exc:
+        raise LumbungError("BAD_DATE", value=text) from exc
+    return product, month, parse_amount(data.get("jumlah", ""))
+
+
+@cooperative_screen("savings_wadiah_bonus")
+def wadiah_bonus(request: HttpRequest, access: CooperativeAccess) -> HttpResponse:
+    """Preview a month's wadiah bonus pool split over the savers; the manager grants it."""
+    products = list(SavingsProduct.objects.filter(cooperative=access.cooperative,
+                                                  kind=Kind.WADIAH).order_by("pk"))
+    plan: BonusPlan | None = None
+    error = None
+    month = access.cooperative.business_date.replace(day=1)
+    product = products[0] if products else None
+    total = 0
+    if "jumlah" in request.GET:
+        try:
+            chosen, month, total = _bonus_inputs(access, request.GET)
+            product = chosen or product
+            if product is None:
+                raise LumbungError("SAVINGS_BONUS_PRODUCT", product="-")
+            plan = wadiah_bonus_plan(cooperative=access.cooperative, product=product,
+                                     month=month, total=total)
+        except LumbungError as refused:
+            error = refused
+    return render_screen(request, access, "savings/wadiah_bonus.html", {
+        "products": products, "product": product, "month": month, "total": total,
+        "plan": plan, "error": error,
+        "rows": plan.lines[:BONUS_PREVIEW_ROWS] if plan else [],
+        "more": max(len(plan.lines) - BONUS_PREVIEW_ROWS, 0) if plan else 0,
+        "grants": grants(cooperative=access.cooperative),
+        "can_grant": access.has_any(PRODUCT_ROLES),
+    }, status=400 if error else 200)
+
+
+@require_POST
+@cooperative_screen(write=PRODUCT_ROLES)
+def wadiah_bonus_grant_view(request: HttpRequest, access: CooperativeAccess) -> HttpResponse:
+    try:
+        product, month, total = _bonus_inputs(access, request.POST)
+        if product is None:
+            raise Http404
+        plan = wadiah_bonus_grant(cooperative=access.cooperative, product=product, month=month,
+                                  total=total, acting_user=request.user)
+    except LumbungError as error:
+        flash_error(request, error)
+    else:
+        messages.success(request, _("Bonus %(product)s %(month)s diberikan: %(total)s kepada "
+                                    "%(count)s rekening, pajak dipotong %(tax)s.") % {
+            "product": plan.product.name, "month": date_format(plan.month, "F Y"),
+            "total": format_rupiah(plan.total), "count": len(plan.lines),
+            "tax": format_rupiah(plan.tax)})
+    return redirect("savings_wadiah_bonus", access.cooperative.code)

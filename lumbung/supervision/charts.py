@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 COLOURS = ["#2f6f9f", "#d9822b", "#3c8d5a", "#9b4dca", "#c0392b", "#7f8c8d"]
 
@@ -14,7 +15,7 @@ COLOURS = ["#2f6f9f", "#d9822b", "#3c8d5a", "#9b4dca", "#c0392b", "#7f8c8d"]
 @dataclass(frozen=True)
 class Bar:
     label: str
-    value: float
+    value: int  # sen or a count; only the drawing scales it to pixels
     text: str
 
 
@@ -42,19 +43,30 @@ def bar_chart(title: str, bars: Sequence[Bar], *, width: int = 480) -> SafeStrin
             f'fill="{COLOURS[index % len(COLOURS)]}"/>'
             f'<text x="{label_width + length + 6:.1f}" y="{y + 16}">{escape(bar.text)}</text>')
     if not bars:
-        body.append('<text x="10" y="24">Belum ada data.</text>')
+        empty = gettext("Belum ada data.")
+        body.append(f'<text x="10" y="24">{escape(empty)}</text>')
     return _svg(width, height, title, body)
 
 
-def line_chart(title: str, labels: Sequence[str], series: dict[str, Sequence[float]],
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+def line_chart(title: str, labels: Sequence[str], series: dict[str, Sequence[int]],
                *, width: int = 480, height: int = 220) -> SafeString:
     """One line per series over the labels (periods), with a legend and the axis ends."""
-    left, right, top, bottom = 10, 10, 10, 50
+    left, right, top, bottom = 64, 10, 10, 50
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [v for line in series.values() for v in line]
     high = max(values, default=0) or 1
     body = [f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" '
             'stroke="#999"/>']
+    # The value scale: faint lines at half and full height, each with its value.
+    for share in (2, 1):
+        y = top + plot_h - plot_h / share
+        body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" '
+                    f'stroke="#ddd"/><text x="{left - 4}" y="{y + 4:.1f}" font-size="10" '
+                    f'text-anchor="end" fill="#555">{_thousands(high // share)}</text>')
     count = len(labels)
     step = plot_w / max(count - 1, 1)
     for index, (name, line) in enumerate(series.items()):

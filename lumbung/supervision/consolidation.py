@@ -4,9 +4,12 @@ ODS-style aggregate (what the ministry's Online Data System asks the Dinas for).
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
+from django.utils.html import escape
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext, gettext_noop, pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -17,37 +20,53 @@ from lumbung.supervision.models import PeriodFigures
 from lumbung.supervision.registry import first_sheet
 from lumbung.supervision.selectors import Consolidation
 
-GROUP_TITLES = {"jenis": "Jenis koperasi", "kecamatan": "Kecamatan", "wilayah": "Wilayah"}
+# Indonesian in the XLSX (the documents' language); screens and PDFs show gettext(title).
+GROUP_TITLES = {"jenis": gettext_noop("Jenis koperasi"), "kecamatan": gettext_noop("Kecamatan"),
+                "wilayah": gettext_noop("Wilayah")}
+
+
+def group_titles() -> dict[str, str]:
+    """GROUP_TITLES in the active language."""
+    return {name: gettext(title) for name, title in GROUP_TITLES.items()}
 MILLION_SEN = 1_000_000 * 100
 
 
-def _short_rupiah(sen: int | None) -> str:
+def short_rupiah(sen: int | None) -> str:
     """Rp12,3 M / Rp450 jt: short enough for a chart label."""
-    sen = sen or 0
-    if abs(sen) >= 1000 * MILLION_SEN:
-        return "Rp" + f"{sen / (1000 * MILLION_SEN):,.1f}".replace(",", " ").replace(
+    amount = Decimal(sen or 0)
+    if abs(amount) >= 1000 * MILLION_SEN:
+        return "Rp" + f"{amount / (1000 * MILLION_SEN):,.1f}".replace(",", " ").replace(
             ".", ",").replace(" ", ".") + " M"
-    return "Rp" + f"{sen / MILLION_SEN:,.0f}".replace(",", ".") + " jt"
+    return "Rp" + f"{amount / MILLION_SEN:,.0f}".replace(",", ".") + " jt"
 
 
 def charts(data: Consolidation) -> dict[str, SafeString]:
-    """Distribution of assets per group, and the trend of the main totals."""
+    """Distribution of assets per group, and the trend of the main totals (active language)."""
     result = {}
     for name, rows in data.groups.items():
         result[name] = bar_chart(
-            f"Aset per {GROUP_TITLES[name].lower()}",
-            [Bar(str(row["group"] or "–"), float(row["total_assets"] or 0),
-                 _short_rupiah(row["total_assets"])) for row in rows[:12]])
+            gettext("Aset per %(group)s") % {"group": gettext(GROUP_TITLES[name]).lower()},
+            [Bar(str(row["group"] or "–"), int(row["total_assets"] or 0),
+                 short_rupiah(row["total_assets"])) for row in rows[:12]])
     labels = [row["period"].strftime("%m/%Y") for row in data.trend]
     result["trend"] = line_chart(
-        "Tren aset, simpanan anggota dan pinjaman (Rp juta)", labels,
-        {"Aset": [(row["total_assets"] or 0) / MILLION_SEN for row in data.trend],
-         "Simpanan": [(row["member_savings"] or 0) / MILLION_SEN for row in data.trend],
-         "Pinjaman": [(row["loans_outstanding"] or 0) / MILLION_SEN for row in data.trend]})
-    result["members"] = bar_chart("Anggota menurut jenis kelamin", [
-        Bar("Laki-laki", float(data.totals["members_male"] or 0),
+        gettext("Tren aset, simpanan anggota dan pinjaman (Rp juta)"), labels,
+        {gettext("Aset"): [(row["total_assets"] or 0) // MILLION_SEN for row in data.trend],
+         gettext("Simpanan"): [(row["member_savings"] or 0) // MILLION_SEN
+                               for row in data.trend],
+         pgettext("dinas", "Pinjaman"): [(row["loans_outstanding"] or 0) // MILLION_SEN
+                               for row in data.trend]})
+    counts = [row["reporting"] for row in data.trend]
+    if counts and min(counts) != max(counts):
+        # Sums over fewer reporters dip: say so under the chart.
+        result["trend_note"] = escape(gettext(
+            "Jumlah koperasi yang melapor berbeda antar periode (%(low)s sampai %(high)s); "
+            "total periode dengan pelapor lebih sedikit ikut lebih kecil.") % {
+                "low": min(counts), "high": max(counts)})
+    result["members"] = bar_chart(gettext("Anggota menurut jenis kelamin"), [
+        Bar(gettext("Laki-laki"), int(data.totals["members_male"] or 0),
             f"{data.totals['members_male'] or 0:,}".replace(",", ".")),
-        Bar("Perempuan", float(data.totals["members_female"] or 0),
+        Bar(gettext("Perempuan"), int(data.totals["members_female"] or 0),
             f"{data.totals['members_female'] or 0:,}".replace(",", ".")),
     ])
     return result
@@ -72,9 +91,7 @@ def _cell(value: Any, unit: str) -> Any:
         return None
     if unit == "sen":
         return rupiah_cell(value)
-    if unit == "percent":
-        return float(value)
-    return value
+    return value  # a percent stays a Decimal; openpyxl writes it as a number
 
 
 def _append(sheet: Any, values: list[Any], units: list[str]) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Min, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
@@ -191,8 +192,8 @@ def figures_check(values: dict[str, int | None]) -> list[str]:
                                                       "loans_loss"))
     loans = values.get("loans_outstanding")
     if loans is not None and classes > loans:
-        problems.append("Jumlah pinjaman kurang lancar, diragukan dan macet melebihi total "
-                        "pinjaman.")
+        problems.append(_("Jumlah pinjaman kurang lancar, diragukan dan macet melebihi total "
+                          "pinjaman."))
     for part, whole in (("cash", "cash_and_bank"), ("cash_and_bank", "current_assets"),
                         ("current_assets", "total_assets"), ("member_savings", "total_liabilities"),
                         ("current_liabilities", "total_liabilities"),
@@ -201,7 +202,9 @@ def figures_check(values: dict[str, int | None]) -> list[str]:
         if a is not None and b is not None and a > b:
             label_a = _label(part)
             label_b = _label(whole)
-            problems.append(f"{label_a} ({_rp(a)}) melebihi {label_b} ({_rp(b)}).")
+            problems.append(_("%(part)s (%(part_amount)s) melebihi %(whole)s (%(whole_amount)s).")
+                            % {"part": label_a, "part_amount": _rp(a), "whole": label_b,
+                               "whole_amount": _rp(b)})
     return problems
 
 
@@ -227,7 +230,7 @@ def upload_parse(content: bytes) -> ParsedUpload:
 
     code = str(cell(2, 2) or "").strip().lower()
     if not code:
-        problems.append(UploadProblem("B2", "Kode koperasi wajib diisi."))
+        problems.append(UploadProblem("B2", _("Kode koperasi wajib diisi.")))
     period_text = cell(3, 2)
     period = dt.date(1900, 1, 1)
     if isinstance(period_text, dt.datetime | dt.date):
@@ -236,8 +239,9 @@ def upload_parse(content: bytes) -> ParsedUpload:
         try:
             period = month_end(dt.datetime.strptime(str(period_text or "").strip(), "%Y-%m").date())
         except ValueError:
-            problems.append(UploadProblem("B3", f"Periode \"{period_text or ''}\" tidak valid; "
-                                                "tulis tahun-bulan, mis. 2026-09."))
+            problems.append(UploadProblem("B3", _(
+                "Periode \"%(value)s\" tidak valid; tulis tahun-bulan, mis. 2026-09.")
+                % {"value": period_text or ""}))
     by_code = {f.name: f for f in calculations.FIGURES}
     values: dict[str, int | None] = {}
     for number in range(TEMPLATE_HEAD_ROWS + 1, len(rows) + 1):
@@ -246,8 +250,8 @@ def upload_parse(content: bytes) -> ParsedUpload:
             continue
         figure = by_code.get(name)
         if figure is None:
-            problems.append(UploadProblem(f"A{number}", f"Kode pos \"{name}\" tidak dikenal; "
-                                                        "pakai templat terbaru."))
+            problems.append(UploadProblem(f"A{number}", _(
+                "Kode pos \"%(name)s\" tidak dikenal; pakai templat terbaru.") % {"name": name}))
             continue
         raw = cell(number, 3)
         try:
@@ -266,8 +270,8 @@ def upload_parse(content: bytes) -> ParsedUpload:
                and f.name not in {p.cell for p in problems}]
     for figure in missing:
         if not any(figure.label.strip() in p.message for p in problems):
-            problems.append(UploadProblem("A", f"Baris {figure.name} tidak ada; pakai templat "
-                                               "terbaru."))
+            problems.append(UploadProblem("A", _(
+                "Baris %(name)s tidak ada; pakai templat terbaru.") % {"name": figure.name}))
     problems += [UploadProblem("", text) for text in figures_check(values)]
     return ParsedUpload(code=code, period=period, figures=values, problems=problems)
 
@@ -304,7 +308,9 @@ def figures_upload(*, office: SupervisorOffice, content: bytes, acting_user: Any
 
 
 def _problem_text(problem: UploadProblem) -> str:
-    return f"Sel {problem.cell}: {problem.message}" if problem.cell else problem.message
+    if not problem.cell:
+        return problem.message
+    return _("Sel %(cell)s: %(message)s") % {"cell": problem.cell, "message": problem.message}
 
 
 # ---------------------------------------------------------------- checkpoints
@@ -339,10 +345,11 @@ class CheckpointStatus:
     @property
     def summary(self) -> str:
         if self.received == 0:
-            return "Belum ada checkpoint yang diterima."
-        state = "cocok dengan rantai jurnal" if self.ok else "ADA MASALAH"
+            return _("Belum ada checkpoint yang diterima.")
+        state = _("cocok dengan rantai jurnal") if self.ok else _("ADA MASALAH")
         last = self.last_date.strftime("%d-%m-%Y") if self.last_date else "–"
-        return f"{self.received} checkpoint diterima, terakhir {last}: {state}."
+        return _("%(count)s checkpoint diterima, terakhir %(last)s: %(state)s.") % {
+            "count": self.received, "last": last, "state": state}
 
 
 def checkpoints_check(cooperative: Cooperative, *, expected_through: dt.date) -> CheckpointStatus:
@@ -362,27 +369,36 @@ def checkpoints_check(cooperative: Cooperative, *, expected_through: dt.date) ->
         label = copy.date.strftime("%d-%m-%Y")
         covered = [hashes.get(n) for n in range(copy.first_number, copy.last_number + 1)]
         if copy.first_number != expected_first:
-            problems.append(f"Checkpoint {label}: rentang jurnal tidak menyambung.")
+            problems.append(_("Checkpoint %(day)s: rentang jurnal tidak menyambung.")
+                            % {"day": label})
         if any(h is None for h in covered) or copy.entry_count != len(covered):
-            problems.append(f"Checkpoint {label}: jurnal yang disegel hilang dari buku.")
+            problems.append(_("Checkpoint %(day)s: jurnal yang disegel hilang dari buku.")
+                            % {"day": label})
         elif copy.last_number and hashes.get(copy.last_number) != copy.chain_head:
-            problems.append(f"Checkpoint {label}: kepala rantai berbeda dari buku.")
+            problems.append(_("Checkpoint %(day)s: kepala rantai berbeda dari buku.")
+                            % {"day": label})
         elif copy.merkle_root != ledger_calculations.merkle_root([h for h in covered if h]):
-            problems.append(f"Checkpoint {label}: akar Merkle berbeda; isi jurnal berubah.")
+            problems.append(_("Checkpoint %(day)s: akar Merkle berbeda; isi jurnal berubah.")
+                            % {"day": label})
         own = ledger_copies.get(copy.date)
         if own is None or (own.chain_head, own.merkle_root) != (copy.chain_head,
                                                                  copy.merkle_root):
-            problems.append(f"Checkpoint {label}: salinan koperasi berbeda dari yang diterima "
-                            "Dinas.")
+            problems.append(_("Checkpoint %(day)s: salinan koperasi berbeda dari yang diterima "
+                              "Dinas.") % {"day": label})
         expected_first = copy.last_number + 1
     missing = []
+    days = {c.date for c in received}
     if received:
-        days = {c.date for c in received}
         day = received[0].date
-        while day <= expected_through:
-            if day not in days:
-                missing.append(day)
-            day += dt.timedelta(days=1)
+    else:
+        # None received at all: every day since the books began is missing (a cooperative
+        # whose end of day never hands over is exactly what the Dinas must notice).
+        day = (JournalEntry.objects.filter(cooperative=cooperative)
+               .aggregate(first=Min("date"))["first"]) or expected_through + dt.timedelta(days=1)
+    while day <= expected_through:
+        if day not in days:
+            missing.append(day)
+        day += dt.timedelta(days=1)
     return CheckpointStatus(received=len(received),
                             last_date=received[-1].date if received else None,
                             problems=problems, missing_days=missing)

@@ -29,6 +29,11 @@ def year_before(period: dt.date) -> dt.date:
         period.replace(year=period.year - 1)
 
 
+def month_end_year_before(period: dt.date) -> dt.date:
+    """The month end a year before `period` (the figures growth ratios compare with)."""
+    return _month_end(year_before(period))
+
+
 def checklist_items(rules: dict[str, Any]) -> list[dict[str, Any]]:
     """The checklist indicators of a rule set, each with its items, for the examiner's form."""
     return [indicator for aspect in rules["aspects"] for indicator in aspect["indicators"]

@@ -99,28 +99,55 @@ def registry_clean(raw: dict[str, Any]) -> dict[str, Any]:
     Raises the first LumbungError found. Fields absent from `raw` are left out, so a partial
     import (only some columns) never blanks the others.
     """
+    clean, problems = registry_check(raw)
+    if problems:
+        raise problems[0]
+    return clean
+
+
+def registry_check(raw: dict[str, Any]) -> tuple[dict[str, Any], list[LumbungError]]:
+    """Like registry_clean, but every problem of the row, in column order (an import names
+    them all at once, so a row is fixed in one go)."""
     clean: dict[str, Any] = {}
+    problems: list[LumbungError] = []
     for column in COLUMNS:
         if column.name not in raw:
             continue
-        value = column.parse(raw[column.name], column.header)
-        if column.required and value in ("", None):
-            raise LumbungError("SUPERVISION_FIELD_REQUIRED", field=column.header)
+        try:
+            value = column.parse(raw[column.name], column.header)
+            if column.required and value in ("", None):
+                raise LumbungError("SUPERVISION_FIELD_REQUIRED", field=column.header)
+        except LumbungError as error:
+            problems.append(error)
+            continue
         clean[column.name] = value
-    if "code" in clean:
+    if clean.get("code"):
         clean["code"] = clean["code"].lower()
         if not all(ch.isalnum() or ch in "-_" for ch in clean["code"]):
-            raise LumbungError("SUPERVISION_BAD_VALUE", field="Kode", value=clean["code"],
-                               expected="huruf, angka dan tanda minus saja")
+            problems.append(LumbungError("SUPERVISION_BAD_VALUE", field="Kode",
+                                         value=clean["code"],
+                                         expected="huruf, angka dan tanda minus saja"))
     if clean.get("nik_koperasi"):
         check = fields.nik_koperasi_check(clean["nik_koperasi"], registry_rules()["nik_koperasi"])
         if check.problem:
-            raise LumbungError("SUPERVISION_NIK_KOPERASI_INVALID", value=clean["nik_koperasi"],
-                               reason=check.problem)
+            problems.append(LumbungError("SUPERVISION_NIK_KOPERASI_INVALID",
+                                         value=clean["nik_koperasi"], reason=check.problem))
     for name in ("status", "reporting_status"):
         if name in clean and not clean[name]:
             del clean[name]  # blank keeps the current value (or the default)
-    return clean
+    problems.sort(key=lambda error: _column_order(error))
+    return clean, problems
+
+
+def _column_order(error: LumbungError) -> int:
+    """Where the refused field sits among the columns (code and NIK checks by their column)."""
+    label = str(error.params.get("field") or "")
+    if error.code == "SUPERVISION_NIK_KOPERASI_INVALID":
+        label = COLUMN_BY_NAME["nik_koperasi"].header
+    for index, column in enumerate(COLUMNS):
+        if column.header == label:
+            return index
+    return 0
 
 
 def _as_text(value: Any) -> str:
@@ -218,7 +245,12 @@ class ImportReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: int = 0
+    # Every problem found, several per row when a row has several.
     errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def rejected_rows(self) -> int:
+        return len({error.row for error in self.errors})
 
 
 def _header_map(header: tuple[Any, ...]) -> dict[int, str]:
@@ -262,14 +294,14 @@ def registry_import(*, office: SupervisorOffice, content: bytes, acting_user: An
             continue
         raw = {name: values[index] if index < len(values) else None
                for index, name in header.items()}
-        try:
-            clean = registry_clean(raw)
-            if clean["code"] in seen:
-                first = seen[clean["code"]]
-                raise LumbungError("SUPERVISION_BAD_VALUE", field="Kode", value=clean["code"],
-                                   expected=f"kode unik; sudah dipakai di baris {first}")
-        except LumbungError as error:
-            report.errors.append(RowError(number, error.code, error.message))
+        clean, problems = registry_check(raw)
+        if clean.get("code") in seen:
+            problems.insert(0, LumbungError(
+                "SUPERVISION_BAD_VALUE", field="Kode", value=clean["code"],
+                expected=f"kode unik; sudah dipakai di baris {seen[clean['code']]}"))
+        if problems:
+            report.errors.extend(RowError(number, error.code, error.message)
+                                 for error in problems)
             continue
         seen[clean["code"]] = number
         cleaned.append((number, clean))

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from lumbung.core.errors import LumbungError
 from lumbung.supervision import (
     calculations,
     consolidation,
+    exports,
     fields,
     figures,
     health,
@@ -31,7 +31,7 @@ from lumbung.supervision import (
 )
 from lumbung.supervision.access import ANALYST_ROLES, ROLLOUT_ROLES, OfficeAccess
 from lumbung.supervision.models import STAGE_ORDER, RegistryEntry, Stage
-from lumbung.supervision.rules import default_ruleset_name, registry_rules, ruleset, rulesets
+from lumbung.supervision.rules import default_ruleset_name, ruleset, rulesets
 from lumbung.supervision.screens import (
     audit_detail_read,
     office_screen,
@@ -47,21 +47,9 @@ REGISTRY_PAGE_SIZE = 50
 # ---------------------------------------------------------------- registry
 
 
-def _registry_filtered(access: OfficeAccess, params: Any) -> Any:
-    entries = RegistryEntry.objects.filter(office=access.office).select_related("facilitator")
-    query = params.get("q", "").strip()
-    if query:
-        entries = entries.filter(Q(name__icontains=query) | Q(code__icontains=query)
-                                 | Q(nik_koperasi__icontains=query))
-    for name in ("kind", "kecamatan", "stage", "team"):
-        if params.get(name):
-            entries = entries.filter(**{name: params[name]})
-    return entries.order_by("name")
-
-
 @office_screen()
 def registry_list(request: HttpRequest, access: OfficeAccess) -> HttpResponse:
-    entries = _registry_filtered(access, request.GET)
+    entries = selectors.registry_filtered(access.office, request.GET)
     page = Paginator(entries, REGISTRY_PAGE_SIZE).get_page(request.GET.get("halaman"))
     kecamatan = (RegistryEntry.objects.filter(office=access.office).exclude(kecamatan="")
                  .order_by("kecamatan").values_list("kecamatan", flat=True).distinct())
@@ -77,31 +65,7 @@ def registry_list(request: HttpRequest, access: OfficeAccess) -> HttpResponse:
 
 @office_screen()
 def registry_export(request: HttpRequest, access: OfficeAccess) -> HttpResponse:
-    content = registry.registry_workbook(_registry_filtered(access, request.GET))
-    return file_response(content, filename=f"register-{access.office.code}.xlsx",
-                         content_type=XLSX)
-
-
-def _nik_status(entry: RegistryEntry, today: dt.date) -> dict[str, Any]:
-    """Is the NIK koperasi usable: present, well-formed, and its certificate still valid."""
-    from lumbung.supervision.fields import nik_koperasi_check
-
-    rules = registry_rules()["nik_koperasi"]
-    check = nik_koperasi_check(entry.nik_koperasi, rules)
-    if not entry.nik_koperasi:
-        state, text = "missing", _("Belum punya NIK koperasi")
-    elif entry.nik_valid_until is None:
-        state, text = "unknown", _("Masa berlaku belum dicatat")
-    elif entry.nik_valid_until < today:
-        state, text = "expired", _("Kedaluwarsa sejak %(date)s") % {
-            "date": entry.nik_valid_until.strftime("%d-%m-%Y")}
-    elif (entry.nik_valid_until - today).days <= rules["warn_days_before_expiry"]:
-        state, text = "expiring", _("Segera berakhir: %(date)s") % {
-            "date": entry.nik_valid_until.strftime("%d-%m-%Y")}
-    else:
-        state, text = "valid", _("Berlaku s.d. %(date)s") % {
-            "date": entry.nik_valid_until.strftime("%d-%m-%Y")}
-    return {"state": state, "text": text, "warning": check.warning}
+    return _export(exports.registry_xlsx(access.office, request.GET))
 
 
 @office_screen()
@@ -110,7 +74,7 @@ def entry_detail(request: HttpRequest, access: OfficeAccess, code: str) -> HttpR
     audit_detail_read(request, access, entry, "registry_entry")
     return render_console(request, access, "supervision/entry_detail.html", {
         "entry": entry,
-        "nik": _nik_status(entry, dt.date.today()),
+        "nik": selectors.nik_status(entry, dt.date.today()),
         "changes": entry.changes.select_related("actor")[:50],
         "columns": registry.COLUMNS,
         **selectors.entry_overview(entry),
@@ -225,7 +189,7 @@ def dashboard(request: HttpRequest, access: OfficeAccess) -> HttpResponse:
     data = selectors.consolidation(access.office, _period_param(request))
     return render_console(request, access, "supervision/dashboard.html", {
         "data": data, "charts": consolidation.charts(data),
-        "group_titles": consolidation.GROUP_TITLES,
+        "group_titles": consolidation.group_titles(),
     })
 
 
@@ -240,47 +204,30 @@ def group_detail(request: HttpRequest, access: OfficeAccess, dimension: str, val
     rows = selectors.group_members(access.office, data.period, dimension,
                                    "" if value == "-" else value)
     return render_console(request, access, "supervision/group_detail.html", {
-        "rows": rows, "dimension_title": consolidation.GROUP_TITLES[dimension],
+        "rows": rows, "dimension_title": consolidation.group_titles()[dimension],
         "value": value, "period": data.period,
     })
 
 
 @office_screen()
 def consolidation_xlsx(request: HttpRequest, access: OfficeAccess) -> HttpResponse:
-    data = selectors.consolidation(access.office, _period_param(request))
-    content = consolidation.consolidation_workbook(
-        data, access.office.name, selectors.period_rows(access.office, data.period))
-    return file_response(content, filename=_period_name("konsolidasi", access, data.period),
-                         content_type=XLSX)
+    return _export(exports.consolidation_xlsx(access.office, _period_param(request)))
 
 
 @office_screen()
 def ods_xlsx(request: HttpRequest, access: OfficeAccess) -> HttpResponse:
-    data = selectors.consolidation(access.office, _period_param(request))
-    content = consolidation.ods_workbook(selectors.ods_rows(access.office, data.period),
-                                         data.period, access.office.name)
-    return file_response(content, filename=_period_name("ods", access, data.period),
-                         content_type=XLSX)
+    return _export(exports.ods_xlsx(access.office, _period_param(request)))
 
 
 @office_screen()
 def briefing_pdf(request: HttpRequest, access: OfficeAccess) -> HttpResponse:
-    from lumbung.core.documents import pdf_from_template
-
-    data = selectors.consolidation(access.office, _period_param(request))
-    content = pdf_from_template("supervision/briefing_pdf.html", {
-        "office": access.office, "data": data, "charts": consolidation.charts(data),
-        "group_titles": consolidation.GROUP_TITLES,
-        "alerts": selectors.top_alerts(access.office, 10),
-        "printed": dt.date.today(),
-    })
-    name = _period_name("briefing", access, data.period).replace(".xlsx", ".pdf")
-    return file_response(content, filename=name, content_type=PDF, inline=True)
+    return _export(exports.briefing_pdf(access.office, _period_param(request)))
 
 
-def _period_name(prefix: str, access: OfficeAccess, period: dt.date | None) -> str:
-    return f"{prefix}-{access.office.code}-{period:%Y-%m}.xlsx" if period else \
-        f"{prefix}-{access.office.code}.xlsx"
+def _export(document: exports.Document) -> HttpResponse:
+    return file_response(document.content, filename=document.filename,
+                         content_type=document.content_type,
+                         inline=document.content_type == PDF)
 
 
 # ---------------------------------------------------------------- reports from cooperatives
@@ -388,16 +335,9 @@ def rating_detail(request: HttpRequest, access: OfficeAccess, pk: int) -> HttpRe
 
 @office_screen()
 def rating_pdf(request: HttpRequest, access: OfficeAccess, pk: int) -> HttpResponse:
-    from lumbung.core.documents import pdf_from_template
-
     rating = _rating(access, pk)
     audit_detail_read(request, access, rating.entry, "rating_pdf")
-    content = pdf_from_template("supervision/rating_pdf.html", {
-        "rating": rating, "result": rating.result, "entry": rating.entry,
-        "office": access.office, "printed": dt.date.today(),
-    })
-    name = f"penilaian-{rating.entry.code}-{rating.period:%Y-%m}.pdf"
-    return file_response(content, filename=name, content_type=PDF, inline=True)
+    return _export(exports.rating_pdf(rating))
 
 
 # ---------------------------------------------------------------- early warnings

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lumbung.audit.services import audit_record
 from lumbung.core.errors import LumbungError
@@ -117,9 +118,12 @@ def alerts_refresh(*, office: SupervisorOffice, today: dt.date, acting_user: Any
     for entry in RegistryEntry.objects.filter(office=office).select_related("cooperative"):
         checkpoints = None
         if entry.cooperative is not None:
-            checkpoints = checkpoints_check(
-                entry.cooperative,
-                expected_through=entry.cooperative.business_date - dt.timedelta(days=2))
+            # Reasons are stored, so they are worded in the office's language (Indonesian),
+            # whoever's screen asked for the refresh.
+            with translation.override(settings.LANGUAGE_CODE):
+                checkpoints = checkpoints_check(
+                    entry.cooperative,
+                    expected_through=entry.cooperative.business_date - dt.timedelta(days=2))
         for finding in findings_for(entry, reports.get(entry.pk, []), today, checkpoints):
             if (entry.pk, finding.rule, finding.subject) in known:
                 continue

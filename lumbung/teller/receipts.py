@@ -23,6 +23,8 @@ from lumbung.core.errors import LumbungError
 from lumbung.core.money import amount_in_words
 from lumbung.ledger.models import JournalEntry, JournalLine, NormalBalance
 from lumbung.ledger.verify import EntryCheck, entry_check
+from lumbung.loans.models import Loan, LoanRepayment
+from lumbung.loans.selectors import control_purpose
 from lumbung.teller.calculations import mask_reference, short_hash
 from lumbung.teller.models import CounterTransaction
 from lumbung.tenancy.models import Cooperative
@@ -59,6 +61,10 @@ class Receipt:
     amount: int
     balance_after: int | None
     amount_words: str
+    # What balance_after is: the account's balance, or what is left of a loan.
+    balance_label: str
+    # A loan instalment's split: (label, sen) for principal, interest, penalty, credit kept.
+    parts: tuple[tuple[str, int], ...]
     posted_at: dt.datetime
     teller: str
     approved_by: str
@@ -91,6 +97,31 @@ def balance_after(entry: JournalEntry, member_id: int | None, subledger_ref: str
     return debit - credit if side == NormalBalance.DEBIT else credit - debit
 
 
+def loan_outstanding_after(entry: JournalEntry, loan: Loan) -> int:
+    """What was left of the loan's principal (or receivable) right after `entry`, in sen, from
+    the lines of its control account up to that entry."""
+    sums = JournalLine.objects.filter(
+        cooperative_id=entry.cooperative_id, member_id=loan.member_id,
+        subledger_ref=loan.subledger_ref, account__purpose=control_purpose(loan.contract),
+        entry__number__lte=entry.number,
+    ).aggregate(debit=Sum("debit"), credit=Sum("credit"))
+    return (sums["debit"] or 0) - (sums["credit"] or 0)
+
+
+def _loan_facts(transaction: CounterTransaction, entry: JournalEntry
+                ) -> tuple[int | None, tuple[tuple[str, int], ...]]:
+    """A loan repayment's outstanding after it and its split (from the loans app's record)."""
+    repayment = (LoanRepayment.objects.filter(cooperative_id=entry.cooperative_id, entry=entry)
+                 .select_related("loan").first())
+    if repayment is None:
+        return None, ()
+    parts = tuple((str(label), amount) for label, amount in (
+        (_("Pokok"), repayment.principal), (_("Bunga / margin"), repayment.interest),
+        (_("Denda"), repayment.penalty), (_("Titipan (kelebihan bayar)"), repayment.credit),
+    ) if amount > 0)
+    return loan_outstanding_after(entry, repayment.loan), parts
+
+
 def receipt_for(transaction: CounterTransaction, *, base_url: str, language: str = "id"
                 ) -> Receipt:
     """Everything a printed receipt shows. Raises TELLER_NOT_A_RECEIPT while not posted."""
@@ -101,6 +132,12 @@ def receipt_for(transaction: CounterTransaction, *, base_url: str, language: str
     member = transaction.member
     approval = transaction.approval
     approver = approval.decided_by if approval is not None else None
+    if transaction.kind == Kind.LOAN_REPAYMENT:
+        after, parts = _loan_facts(transaction, entry)
+        label = _("Sisa pinjaman")
+    else:
+        after = balance_after(entry, member.pk if member else None, transaction.subledger_ref)
+        parts, label = (), _("Saldo akhir")
     return Receipt(
         transaction=transaction,
         entry=entry,
@@ -112,9 +149,10 @@ def receipt_for(transaction: CounterTransaction, *, base_url: str, language: str
         member_number=member.number if member else None,
         account_label=transaction.account_label,
         amount=transaction.amount,
-        balance_after=balance_after(entry, member.pk if member else None,
-                                    transaction.subledger_ref),
+        balance_after=after,
         amount_words=amount_in_words(transaction.amount, language),
+        balance_label=str(label),
+        parts=parts,
         posted_at=timezone.localtime(entry.posted_at),
         teller=transaction.session.teller.display_name(),
         approved_by=approver.display_name() if approver else "",

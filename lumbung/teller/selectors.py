@@ -8,6 +8,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from lumbung.ledger.models import AccountBalance, ApprovalRequest, SubledgerBalance
+from lumbung.loans.models import Instalment, Loan
+from lumbung.loans.selectors import loan_balances
 from lumbung.teller.models import CashDrawer, CounterTransaction, DrawerSession
 from lumbung.tenancy.models import Cooperative
 
@@ -97,3 +99,34 @@ def counter_transaction(*, cooperative: Cooperative, pk: int) -> CounterTransact
                         "approval__entry", "member", "cooperative")
         .first()
     )
+
+
+def member_loans(*, cooperative: Cooperative, member_ids: list[int], day: dt.date
+                 ) -> dict[int, list[Loan]]:
+    """Running loans of the members, for the counter: each loan gets `outstanding` and `credit`
+    (sen, from its sub-ledgers), `due` (unpaid parts due by `day` less the credit kept) and
+    `suggested` (what to take now: what is due, else the next instalment). Three queries."""
+    loans = list(
+        Loan.objects.filter(cooperative=cooperative, member_id__in=member_ids,
+                            status=Loan.Status.ACTIVE)
+        .select_related("product").order_by("number")
+    )
+    balances = loan_balances(cooperative=cooperative, loans=loans)
+    due: dict[int, int] = {}
+    upcoming: dict[int, int] = {}
+    for row in Instalment.objects.filter(cooperative=cooperative,
+                                         loan_id__in=[x.pk for x in loans]).order_by("loan", "n"):
+        if row.unpaid <= 0:
+            continue
+        if row.due_date <= day:
+            due[row.loan_id] = due.get(row.loan_id, 0) + row.unpaid
+        else:
+            upcoming.setdefault(row.loan_id, row.unpaid)
+    result: dict[int, list[Loan]] = {}
+    for loan in loans:
+        outstanding, credit = balances[loan.pk]
+        owed = max(due.get(loan.pk, 0) - credit, 0)
+        loan.outstanding, loan.credit, loan.due = outstanding, credit, owed  # type: ignore[attr-defined]
+        loan.suggested = owed or max(upcoming.get(loan.pk, 0) - credit, 0)  # type: ignore[attr-defined]
+        result.setdefault(loan.member_id, []).append(loan)
+    return result

@@ -7,8 +7,8 @@ done for the receipt. Cash may never go below zero in a drawer, the vault or the
 balance is read after the posting, inside the same transaction (the posting has locked and
 updated that balance row), and a shortfall rolls everything back.
 
-Lock order: member rows (savings services) -> the session row -> the ledger head (inside
-journal_entry_post).
+Lock order: member rows (savings accounts, a loan) -> the session row -> the ledger head
+(inside journal_entry_post).
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ from lumbung.core.money import format_rupiah
 from lumbung.ledger.models import ApprovalRequest, JournalEntry
 from lumbung.ledger.selectors import account_codes_by_purpose
 from lumbung.ledger.services import LineSpec, journal_entry_post
+from lumbung.loans.models import Loan, LoanRepayment
+from lumbung.loans.services import loan_lock, loan_repay_within
 from lumbung.members.models import Member
 from lumbung.savings.models import SavingsAccount
 from lumbung.savings.services import (
@@ -167,7 +169,8 @@ def drawer_transfer(
     *, session: DrawerSession, kind: str, amount: int, acting_user: Any,
     idempotency_key: str | None = None,
 ) -> CounterTransaction:
-    """Move cash between the drawer and the vault or the bank, as one entry.
+    """Move cash between the drawer and the vault or the bank, as one entry. A retry with the
+    same key returns the first record.
 
     Raises TELLER_DRAWER_SHORT, TELLER_VAULT_SHORT, TELLER_BANK_SHORT and the session checks.
     """
@@ -194,6 +197,9 @@ def drawer_transfer(
             idempotency_key=idempotency_key,
             acting_user=acting_user,
         )
+        earlier = CounterTransaction.objects.filter(session=session, entry=entry).first()
+        if earlier is not None:  # a retry with the same key
+            return earlier
         if into_drawer:
             _check_not_below_zero(cooperative, purpose, amount)
         else:
@@ -443,3 +449,36 @@ def counter_admit(
         return _record(session, Kind.ADMISSION, admission.entry.total, admission.entry,
                        member=admission.member, subledger_ref=principal.subledger_ref,
                        account_label=principal.number)
+
+
+def counter_loan_repay(
+    *, session: DrawerSession, loan: Loan, amount: int, acting_user: Any,
+    early_payoff: bool = False, idempotency_key: str | None = None,
+) -> CounterTransaction:
+    """A loan instalment paid in cash into the teller's drawer.
+
+    The loans app's repayment does the work (its allocation order, credit kept, early payoff,
+    closing the loan); the cash side is the drawer's sub-ledger of cash_drawers, not the vault.
+    A retry with the same key returns the first record. Raises the loans refusals
+    (LOAN_NOT_ACTIVE, LOAN_AMOUNT_POSITIVE, LOAN_PAYOFF_AMOUNT) and the session checks; nothing
+    is written on a refusal. Locks the loan, the session, then the ledger head.
+    """
+    _positive(amount)
+    cooperative = session.cooperative
+    if loan.cooperative_id != cooperative.pk:
+        raise LumbungError("NOT_FOUND")
+    with transaction.atomic(durable=True):
+        loan = loan_lock(loan)
+        session = _lock_counter(session, acting_user)
+        repayment = loan_repay_within(
+            cooperative=cooperative, loan=loan, amount=amount, acting_user=acting_user,
+            channel=LoanRepayment.Channel.COUNTER, counterpart=drawer_counterpart(session),
+            early_payoff=early_payoff, idempotency_key=idempotency_key,
+        )
+        earlier = CounterTransaction.objects.filter(session=session,
+                                                    entry=repayment.entry).first()
+        if earlier is not None:
+            return earlier
+        return _record(session, Kind.LOAN_REPAYMENT, repayment.amount, repayment.entry,
+                       member=loan.member, subledger_ref=loan.subledger_ref,
+                       account_label=loan.display_number)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("k/<slug:code>/kasir/setor/", views.teller_deposit, name="teller_deposit"),
     path("k/<slug:code>/kasir/tarik/", views.teller_withdraw, name="teller_withdraw"),
     path("k/<slug:code>/kasir/anggota-baru/", views.teller_admit, name="teller_admit"),
+    path("k/<slug:code>/kasir/angsuran/", views.teller_loan_repay, name="teller_loan_repay"),
     path("k/<slug:code>/kasir/pindah-kas/", views.teller_transfer, name="teller_transfer"),
     path("k/<slug:code>/kasir/tutup/", views.teller_close, name="teller_close"),
     path("k/<slug:code>/kasir/sesi/<int:pk>/", views.teller_session, name="teller_session"),

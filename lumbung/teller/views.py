@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from lumbung.core.errors import LumbungError
 from lumbung.core.money import format_rupiah
+from lumbung.loans.models import Loan
 from lumbung.members.models import Member
 from lumbung.savings import selectors as savings_selectors
 from lumbung.savings.models import SavingsAccount
@@ -32,6 +33,7 @@ from lumbung.teller.services import (
     TRANSFERS,
     counter_admit,
     counter_deposit,
+    counter_loan_repay,
     counter_withdraw,
     drawer_create,
     drawer_free_cash,
@@ -83,7 +85,11 @@ def _search(access: CooperativeAccess, query: str) -> list[dict[str, Any]]:
     by_member: dict[int, list[Any]] = {}
     for account in accounts:
         by_member.setdefault(account.member_id, []).append(account)
-    return [{"member": m, "accounts": by_member.get(m.pk, [])} for m in members]
+    loans = selectors.member_loans(cooperative=access.cooperative,
+                                   member_ids=[m.pk for m in members],
+                                   day=access.cooperative.business_date)
+    return [{"member": m, "accounts": by_member.get(m.pk, []), "loans": loans.get(m.pk, [])}
+            for m in members]
 
 
 @cooperative_screen(write=COUNTER_ROLES)
@@ -135,7 +141,7 @@ def _counter_action(request: HttpRequest, access: CooperativeAccess,
                      % {"kind": record.get_kind_display().capitalize(),
                         "number": record.posted_entry.number})
     if record.kind in {CounterTransaction.Kind.DEPOSIT, CounterTransaction.Kind.WITHDRAWAL,
-                       CounterTransaction.Kind.ADMISSION}:
+                       CounterTransaction.Kind.ADMISSION, CounterTransaction.Kind.LOAN_REPAYMENT}:
         return redirect("teller_receipt", code=access.cooperative.code, pk=record.pk)
     return _home(access)
 
@@ -202,6 +208,20 @@ def teller_admit(request: HttpRequest, access: CooperativeAccess) -> HttpRespons
     return _counter_action(request, access, lambda session: counter_admit(
         session=session, member=member, acting_user=request.user,
         idempotency_key=_key(request, "admit")))
+
+
+@require_POST
+@cooperative_screen(write=COUNTER_ROLES)
+def teller_loan_repay(request: HttpRequest, access: CooperativeAccess) -> HttpResponse:
+    """A loan instalment in cash into the teller's drawer (the loans app allocates it)."""
+    loan = Loan.objects.filter(cooperative=access.cooperative,
+                               pk=request.POST.get("loan") or 0).first()
+    if loan is None:
+        raise Http404
+    return _counter_action(request, access, lambda session: counter_loan_repay(
+        session=session, loan=loan, amount=parse_amount(request.POST.get("amount", "")),
+        early_payoff=request.POST.get("early_payoff") == "on", acting_user=request.user,
+        idempotency_key=_key(request, "loan")))
 
 
 @require_POST

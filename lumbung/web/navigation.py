@@ -34,7 +34,8 @@ class Tab:
 TABS: list[Tab] = [
     Tab("members", _("Anggota"), also_current=frozenset({"member_detail", "member_new"})),
     Tab("savings_accounts", _("Simpanan"),
-        also_current=frozenset({"savings_passbook", "savings_products", "savings_product_edit"})),
+        also_current=frozenset({"savings_passbook", "savings_products", "savings_product_edit",
+                                "savings_wadiah_bonus"})),
     Tab("accounts", _("Bagan akun")),
     Tab("journal_list", _("Jurnal"), also_current=frozenset({"journal_detail"})),
     Tab("entry_new", _("Jurnal manual"), roles=BOOKKEEPING_ROLES),
@@ -47,9 +48,11 @@ TABS: list[Tab] = [
     Tab("loans", _("Pinjaman"), also_current=frozenset({
         "loan_application_new", "loan_applications", "loan_portfolio", "loan_overdue",
         "loan_detail", "loan_quality", "loan_restructure", "loan_write_off", "loan_write_offs",
-        "loan_collectibility_policy", "loan_profit_terms", "loan_profit_report"})),
+        "loan_collectibility_policy", "loan_profit_terms", "loan_profit_report",
+        "loan_products", "loan_product_edit", "loan_standing_instruction"})),
     Tab("portal:pins", _("PIN anggota"),
         roles=frozenset({CooperativeRole.TELLER, CooperativeRole.MANAGER})),
+    Tab("portal:counter_withdrawals", _("Tarik tunai anggota"), roles=COUNTER_ROLES),
     Tab("reports", _("Laporan")),
     Tab("period_close", _("Tutup buku")),
     Tab("shu", _("SHU")),

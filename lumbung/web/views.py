@@ -381,6 +381,11 @@ def approval_decide_view(request: HttpRequest, access: CooperativeAccess, pk: in
     except LumbungError as error:
         flash_error(request, error)
         return redirect("approvals", code=access.cooperative.code)
+    if decided.status == ApprovalRequest.Status.APPROVED and decided.entry is None:
+        # A decision that moves no money (a loan restructuring, for one).
+        messages.success(request, _("Permintaan #%(request)s disetujui dan dilaksanakan.")
+                         % {"request": decided.pk})
+        return redirect("approvals", code=access.cooperative.code)
     if decided.entry is not None:
         number = decided.entry.number
         text = _("Permintaan #%(request)s disetujui; jurnal #%(number)s diposting.") % {

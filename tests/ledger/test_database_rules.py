@@ -130,6 +130,20 @@ def test_it_refuses_an_unbalanced_raw_entry(city, amounts, total):
     assert "LEDGER_UNBALANCED" in message
 
 
+def test_it_refuses_a_line_added_after_its_entry_was_checked_complete(city):
+    # The balance check remembers the entry it summed; a line arriving after that check (here
+    # after the deferred checks ran mid-transaction) must still be caught, on both engines.
+    cash, capital = account_id(city.coop_a, "1101"), account_id(city.coop_a, "3103")
+    _insert_entry_with_lines(city, [(cash, 700, 0), (capital, 0, 700)], total=700, line_count=2)
+    entry_id = JournalEntry.objects.get().pk
+    with pytest.raises(DatabaseError) as caught, transaction.atomic(), connection.cursor() as cur:
+        raw_line(cur, city.coop_a.pk, entry_id=entry_id, line_no=3, account=capital, debit=0,
+                 credit=700, day=BUSINESS_DATE)
+        force_deferred_checks()
+    assert "LEDGER_UNBALANCED" in str(caught.value)
+    assert JournalLine.objects.count() == 2
+
+
 def test_it_refuses_an_entry_claiming_a_single_line(city):
     cash = account_id(city.coop_a, "1101")
     message = _refused_insert(city, [(cash, 100, 0)], total=100, line_count=1)
@@ -147,7 +161,7 @@ def test_it_refuses_an_entry_with_fewer_lines_than_it_claims(city):
         _insert_entry_with_lines(city, [(cash, 100, 0), (capital, 0, 100)], total=100,
                                  line_count=3)
         with connection.cursor() as cursor:
-            cursor.execute("PRAGMA foreign_key_check(ledger_entry_incomplete)")
+            cursor.execute("PRAGMA foreign_key_check(ledger_entry_open)")
             assert len(cursor.fetchall()) == 1
         message = _refused(
             "INSERT INTO ledger_journalentry (cooperative_id, number, date, description, source, "

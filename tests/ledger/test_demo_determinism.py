@@ -28,7 +28,7 @@ def _lumbung(var_dir: Path, *args: str) -> str:
 
 def _build(template: Path, var_dir: Path, seed: int) -> tuple[list[tuple], list[tuple], dict]:
     shutil.copytree(template, var_dir)
-    _lumbung(var_dir, "demo", "--cooperatives", "2", "--seed", str(seed), "--today", TODAY)
+    _lumbung(var_dir, "demo", "--cooperatives", "2", "--months", "1", "--seed", str(seed), "--today", TODAY)
     report = json.loads(_lumbung(var_dir, "report", "trial-balance", "--cooperative",
                                  "ksp-sejahtera", "--format", "json"))
     with sqlite3.connect(var_dir / "lumbung.sqlite3") as db:

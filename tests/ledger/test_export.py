@@ -36,7 +36,7 @@ def _tool(path: str | None, name: str) -> str:
 @pytest.fixture
 def demo_books(db):
     """Two demo cooperatives (a KSP and a KSPPS), a month of history each, with reversals."""
-    demo_build(cooperatives=2, seed=7, today=TODAY)
+    demo_build(cooperatives=2, seed=7, today=TODAY, months=1)
     cooperatives = list(Cooperative.objects.order_by("code"))
     assert len(cooperatives) == 2
     # The demo's corrected mistake in each cooperative (the nightly accruals add their own).

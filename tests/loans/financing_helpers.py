@@ -59,12 +59,14 @@ def make_loan(cooperative: Cooperative, *, principal: int, months: int = 12,
             submitted_by=acting_user,
         )
         borrower = application.member
-    loan = Loan.objects.create(
+    loan = Loan(
         cooperative=cooperative, number=number + 1, member=borrower or member(cooperative),
         product=chosen, application=application, contract=chosen.contract, method=method,
         principal=principal, annual_rate=Decimal(rate), term_months=months,
         status=Loan.Status.ACTIVE, approved_on=start, disbursed_on=start,
     )
+    loan.take_terms(chosen)
+    loan.save()
     rows = schedule(principal=principal, annual_rate=Decimal(rate), months=months,
                     method=method, start=start)
     Instalment.objects.bulk_create(

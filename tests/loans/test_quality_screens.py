@@ -4,6 +4,7 @@ refused."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -152,3 +153,19 @@ def test_profit_terms_and_reports_from_the_screen(client, city):
     assert ProfitReport.objects.get().cooperative_share == 1_400_000 * RP
     page = teller.get(url + "kualitas/").content.decode()
     assert "Rp1.400.000,00" in page
+
+
+def test_an_approved_restructuring_reads_as_approved_on_the_approvals_screen(client, city):
+    from lumbung.loans.workout import loan_restructure_submit
+
+    loan = make_loan(city.coop_a, principal=3_000_000 * RP)
+    request = loan_restructure_submit(
+        cooperative=city.coop_a, loan=loan, term_months=6, annual_rate=Decimal(12),
+        first_due_date=BUSINESS_DATE + dt.timedelta(days=30), reason="usaha sepi",
+        acting_user=city.accountant_a)
+    page = _client(client, city.manager_a).post(
+        f"/k/ksp-a/persetujuan/{request.pk}/putuskan/", {"decision": "approve"}, follow=True)
+    text = page.content.decode()
+    assert f"Permintaan #{request.pk} disetujui dan dilaksanakan." in text
+    assert "ditolak" not in text.split("<main", 1)[-1].split("</main>", 1)[0]
+    assert ApprovalRequest.objects.get(pk=request.pk).status == "approved"

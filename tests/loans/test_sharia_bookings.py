@@ -85,6 +85,13 @@ def test_the_other_contracts_book_to_their_own_accounts(city, product, control, 
         expected.append((income, 0, 60_000 * RP))
     expected.append(("benevolence_fund", 0, 5_000 * RP))
     assert _purposes(lines, coop) == expected
+    # A sharia contract's return is never called interest; its late charge is ta'zir.
+    memos = [line.memo for line in lines[1:]]
+    assert memos == ["pokok"] + ([] if product == "qardh" else [RETURN_MEMO[product]]) + [
+        "ta'zir (dana kebajikan)"]
+
+
+RETURN_MEMO = {"ijarah": "ujrah", "mudharabah": "bagi hasil", "musyarakah": "bagi hasil"}
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ def test_the_home_screen_shows_own_accounts_and_postings_only(members, city):
     deposit(city.coop_a, members["budi"], 999_000_00, text="Setoran Budi")
     page = member_client(city.coop_a, members["siti"]).get("/m/ksp-a/").text
     assert "Rp300.000,00" in page and "Setoran kedua Siti" in page
+    assert "+Rp50.000,00" in page and "+Rp250.000,00" in page  # each posting's own amount
     assert "Budi" not in page and "999.000" not in page
 
 
@@ -101,3 +102,30 @@ def test_a_withdrawal_waiting_for_approval_shows_as_pending(saver, city):
     pending = selectors.pending_requests(cooperative_id=city.coop_a.pk, member_id=saver.pk)
     assert [p.pk for p in pending] == [request.pk]
     assert selectors.pending_requests(cooperative_id=city.coop_a.pk, member_id=saver.pk + 1) == []
+
+
+def test_one_shared_read_wakes_only_the_members_with_news(members, city):
+    from lumbung.portal.feed import FeedHub
+
+    hub = FeedHub()
+    woken: list[str] = []
+    deposit(city.coop_a, members["budi"], 1_00)  # before anyone watched: not news
+    for name in ("siti", "budi"):
+        member = members[name]
+        hub.watch(member.cooperative_id, member.pk, lambda name=name: woken.append(name))
+    wati = members["wati"]
+    hub.watch(wati.cooperative_id, wati.pk, lambda: woken.append("wati"))
+    deposit(city.coop_a, members["siti"], 2_00)
+    deposit(city.coop_b, members["wati"], 3_00)
+    with CaptureQueriesContext(connection) as queries:
+        hub.read_if_due()
+    assert sorted(woken) == ["siti", "wati"] and len(queries) == 1
+    hub.read_if_due()  # not due again within the poll interval: nothing read
+    assert hub.reads == 1
+    hub._next_read = 0
+    hub.read_if_due()
+    assert sorted(woken) == ["siti", "wati"] and hub.reads == 2  # nothing new since
+    deposit(city.coop_a, members["budi"], 4_00)
+    hub._next_read = 0
+    hub.read_if_due()
+    assert sorted(woken) == ["budi", "siti", "wati"]

@@ -57,3 +57,16 @@ def test_a_transfer_is_confirmed_before_it_is_sent(saver, members_of_a, city):
     assert done["Location"] == f"/m/ksp-a/transaksi/{entry.number}/"
     bad = client.post("/m/ksp-a/transfer/", {"recipient": "1", "amount": "25.000,5x"})
     assert "BAD_AMOUNT" in bad.text
+
+
+def test_the_app_is_indonesian_until_the_member_picks_english(members, city):
+    client = member_client(city.coop_a, members["siti"])
+    home = client.get("/m/ksp-a/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").text
+    assert "Rekening saya" in home and "My accounts" not in home
+    assert 'action="/i18n/setlang/"' in client.get("/m/ksp-a/pengaturan/").text
+    picked = client.post("/i18n/setlang/", {"language": "en", "next": "/m/ksp-a/pengaturan/"})
+    assert picked["Location"] == "/m/ksp-a/pengaturan/"
+    home = client.get("/m/ksp-a/").text
+    assert "My accounts" in home and "Latest transactions" in home
+    loans = client.get("/m/ksp-a/pinjaman/").text
+    assert "My loans" in loans and "Simulate and apply for a loan" in loans

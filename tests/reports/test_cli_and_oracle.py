@@ -15,6 +15,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from lumbung.core.money import sen_to_decimal_rupiah
+from lumbung.reports.closing import year_end_close
 from lumbung.reports.statements import build
 from tests.ledger.helpers import CI
 
@@ -98,3 +99,36 @@ def test_it_agrees_with_hledger(books, tmp_path):
     flow = build("cash-flow", cooperative=books, start=D(2026, 1, 1), end=end)
     cash = sum(v for k, v in at_end.items() if k in {"Assets:1101", "Assets:1102"})
     assert _rupiah(flow.value("closing")) == cash
+
+
+def test_the_trial_balance_is_what_hledger_gives_for_the_exported_journal(books, city, tmp_path):
+    # The year-end closing entry is in the export too, so the 2025 income and expense
+    # accounts start 2026 at zero in both.
+    year_end_close(cooperative=books, year=2025, acting_user=city.accountant_a)
+    journal = tmp_path / "a.journal"
+    call_command("export-journal", "--cooperative", "ksp-a", "--format", "hledger",
+                 "--output", str(journal), stderr=io.StringIO())
+    report = json.loads(_report("trial-balance", *PERIOD, "--format", "json"))
+    shown = {line["code"]: [_rupiah(v) for v in line["values"]]
+             for line in report["lines"] if line["kind"] == "account"}
+    opening = _hledger(journal, "-e", "2026-01-01")
+    debits = _hledger(journal, "-b", "2026-01-01", "-e", "2026-11-21", "amt:>0")
+    credits = _hledger(journal, "-b", "2026-01-01", "-e", "2026-11-21", "amt:<0")
+    closing = _hledger(journal, "-e", "2026-11-21")
+
+    def by_code(amounts: dict[str, Decimal]) -> dict[str, Decimal]:
+        return {name.rsplit(":", 1)[-1]: amount for name, amount in amounts.items() if amount}
+
+    def split(net: Decimal) -> list[Decimal]:
+        return [net, Decimal(0)] if net >= 0 else [Decimal(0), -net]
+
+    codes = set(by_code(opening)) | set(by_code(debits)) | set(by_code(credits)) \
+        | set(by_code(closing))
+    expected = {
+        code: [*split(by_code(opening).get(code, Decimal(0))),
+               by_code(debits).get(code, Decimal(0)), -by_code(credits).get(code, Decimal(0)),
+               *split(by_code(closing).get(code, Decimal(0)))]
+        for code in codes
+    }
+    assert shown == expected
+    assert len(shown) == 13  # every account the hand-worked books touch

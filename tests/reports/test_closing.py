@@ -17,6 +17,7 @@ from lumbung.reports.statements import build
 from lumbung.tenancy.models import CooperativeRole
 from tests.conftest import _staff
 from tests.reports.conftest import cr, dr, post
+from tests.teller.conftest import counter  # noqa: F401
 
 D = dt.date
 
@@ -126,3 +127,28 @@ def test_it_closes_the_year_to_current_surplus_once(books, city):
     assert refused.value.code == "REPORT_YEAR_NOT_ENDED"
     assert JournalEntry.objects.filter(cooperative=books).count() == entries
     assert YearEndClosing.objects.filter(cooperative=books).count() == 1
+
+
+def test_it_refuses_to_close_while_a_drawer_is_open(city, counter):  # noqa: F811
+    from lumbung.teller.services import drawer_session_open
+    from lumbung.tenancy.models import Cooperative
+
+    # Teller A opened a drawer on 30 October and never closed it.
+    Cooperative.objects.filter(pk=city.coop_a.pk).update(business_date=D(2026, 10, 30))
+    city.coop_a.refresh_from_db()
+    drawer_session_open(cooperative=city.coop_a, drawer=counter.drawer_a,
+                        float_amount=1_000_000_00, acting_user=city.teller_a)
+    Cooperative.objects.filter(pk=city.coop_a.pk).update(business_date=D(2026, 11, 20))
+    city.coop_a.refresh_from_db()
+    checkpoint_create(cooperative=city.coop_a, date=D(2026, 10, 31), acting_user=None)
+    entries = JournalEntry.objects.filter(cooperative=city.coop_a).count()
+    with pytest.raises(LumbungError) as refused:
+        month_close(cooperative=city.coop_a, month=D(2026, 10, 1),
+                    acting_user=city.accountant_a)
+    assert refused.value.code == "REPORT_CLOSE_CHECKS_FAILED"
+    assert "Semua laci kas teller sudah ditutup: 1 laci kas masih terbuka." in (
+        refused.value.message)
+    assert "EOD" not in refused.value.message
+    assert not AccountingPeriod.objects.filter(cooperative=city.coop_a).exists()
+    assert not AccountSnapshot.objects.filter(cooperative=city.coop_a).exists()
+    assert JournalEntry.objects.filter(cooperative=city.coop_a).count() == entries

@@ -50,3 +50,4 @@ def account_of(admission, kind):
 
 
 from tests.ledger.helpers import _rules_back_after_flush, committed_db  # noqa: E402, F401
+from tests.web.conftest import as_user, ledger_flush_allowed  # noqa: E402, F401

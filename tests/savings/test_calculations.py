@@ -8,6 +8,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lumbung.savings import calculations
 from lumbung.savings.calculations import (
     TaxRule,
     add_months,
@@ -104,3 +105,51 @@ def test_tax_never_exceeds_the_rate_and_is_zero_up_to_the_threshold(interest):
     tax = withholding_tax(interest, PPH)
     assert 0 <= tax <= interest // 10 + 1
     assert (tax == 0) == (interest <= PPH.threshold)
+
+
+def test_a_bonus_pool_split_by_hand():
+    # Rp100 (10.000 sen) over averages 1 : 2 : 0 : 3 -> 1.666,67 / 3.333,33 / 0 / 5.000 sen:
+    # floors 1.666 + 3.333 + 5.000 = 9.999, the one sen left goes to the largest remainder (,67).
+    shares = calculations.pro_rata(10_000, {1: Decimal(100), 2: Decimal(200), 3: Decimal(0),
+                                            4: Decimal(300)})
+    assert shares == {1: 1_667, 2: 3_333, 3: 0, 4: 5_000}
+    assert calculations.pro_rata(10_000, {1: Decimal(0)}) == {1: 0}
+    assert calculations.pro_rata(0, {1: Decimal(5)}) == {1: 0}
+
+
+@settings(deadline=None)
+@given(st.integers(min_value=1, max_value=10**12),
+       st.dictionaries(st.integers(1, 10**6), st.decimals(min_value=0, max_value=10**12,
+                                                          places=2), min_size=1, max_size=40))
+def test_a_bonus_pool_is_split_to_the_sen_and_in_proportion(total, weights):
+    shares = calculations.pro_rata(total, weights)
+    whole = sum(w for w in weights.values() if w > 0)
+    if whole == 0:
+        assert set(shares.values()) == {0}
+        return
+    assert sum(shares.values()) == total
+    for key, weight in weights.items():
+        exact = Decimal(total) * max(weight, Decimal(0)) / whole
+        assert abs(shares[key] - exact) < 1
+
+
+def _day_by_day(opening, movements, start, end):
+    """The plain definition: walk every day, adding that day's movements."""
+    balances, balance, day = [], opening, start
+    while day <= end:
+        balance += sum(amount for when, amount in movements if when == day)
+        balances.append(balance)
+        day += dt.timedelta(days=1)
+    return balances
+
+
+@settings(deadline=None)
+@given(st.integers(-10**9, 10**12),
+       st.lists(st.tuples(st.dates(dt.date(2026, 10, 25), dt.date(2026, 12, 5)),
+                          st.integers(-10**9, 10**9)), max_size=12),
+       st.dates(dt.date(2026, 11, 1), dt.date(2026, 11, 30)),
+       st.integers(0, 35))
+def test_daily_balances_match_the_day_by_day_walk(opening, movements, start, length):
+    end = start + dt.timedelta(days=length)
+    assert daily_balances(opening, movements, start, end) == _day_by_day(
+        opening, [(d, a) for d, a in movements if start <= d <= end], start, end)

@@ -64,6 +64,11 @@ def test_totals_and_groups_by_hand(dinas, sector):
     assert [(row["period"], row["total_assets"]) for row in data.trend] == [
         (SEP, 900_00), (OCT, 4_500_00)]
     assert consolidation(dinas.office, SEP).totals["total_assets"] == 900_00
+    # The dashboard's trend sums the chart's columns only; the export's has every total.
+    assert "npl" not in data.trend[-1]
+    full = consolidation(dinas.office, full_trend=True).trend
+    assert [row["npl"] for row in full] == [None, Decimal("9.00")]
+    assert [row["reporting"] for row in full] == [1, 3]
 
 
 def test_the_dashboard_shows_the_sector_in_a_fixed_number_of_queries(

@@ -100,6 +100,26 @@ def test_a_changed_or_missing_checkpoint_is_reported(city):
     assert not status.ok
 
 
+def test_books_whose_checkpoints_never_arrive_are_missing_from_their_first_day(dinas):
+    from lumbung.supervision.models import Alert
+    from lumbung.supervision.registry import registry_entry_for_cooperative
+    from lumbung.supervision.warnings import alerts_refresh
+
+    coop = dinas.city.coop_a
+    assert checkpoints_check(coop, expected_through=BUSINESS_DATE).missing_days == []
+    post(coop, [("1101", 1_000_00, 0), ("3103", 0, 1_000_00)])
+    status = checkpoints_check(coop, expected_through=BUSINESS_DATE + dt.timedelta(days=2))
+    assert status.missing_days == [BUSINESS_DATE + dt.timedelta(days=n) for n in range(3)]
+    assert status.received == 0 and not status.ok
+    registry_entry_for_cooperative(cooperative=coop, acting_user=None)
+    coop.business_date = BUSINESS_DATE + dt.timedelta(days=3)
+    coop.save(update_fields=["business_date"])
+    alerts_refresh(office=dinas.office, today=BUSINESS_DATE + dt.timedelta(days=3),
+                   acting_user=dinas.analyst)
+    alert = Alert.objects.get(rule="checkpoint_missing")
+    assert alert.reason == "2 hari tanpa checkpoint buku besar (mulai 20-11-2026)"
+
+
 # ---------------------------------------------------------------- upload
 
 

@@ -57,6 +57,28 @@ def test_it_imports_good_rows_and_names_the_bad_ones(dinas):
     assert RegistryChange.objects.filter(source="impor").count() == 2
 
 
+def test_a_row_with_several_problems_names_them_all(dinas):
+    content = workbook([
+        HEADER,
+        ["ksp-rusak", "", "KOPERASI", "", "12AB", "sepuluh", 1, "31-02-2026", "12"],
+        ["ksp-baik", "KSP Baik", "KSP", "", "", 1, 1, None, None],
+    ])
+    report = registry_import(office=dinas.office, content=content, acting_user=dinas.analyst)
+    assert report.created == ["ksp-baik"] and report.rejected_rows == 1
+    assert [(e.row, e.code, e.message.split(":")[0]) for e in report.errors] == [
+        (2, "SUPERVISION_FIELD_REQUIRED", "Kolom Nama koperasi wajib diisi."),
+        (2, "SUPERVISION_BAD_VALUE", "Kolom Jenis"),
+        (2, "SUPERVISION_NIK_KOPERASI_INVALID", 'NIK koperasi "12AB" tidak valid'),
+        (2, "SUPERVISION_BAD_VALUE", "Kolom HP ketua"),
+        (2, "SUPERVISION_BAD_VALUE", "Kolom Anggota laki-laki"),
+        (2, "SUPERVISION_BAD_VALUE", "Kolom Tanggal RAT"),
+    ]
+    assert not RegistryEntry.objects.filter(code="ksp-rusak").exists()
+    page = client_for(dinas.analyst).post("/dinas/kota-pekalongan/register/impor/", {
+        "berkas": SimpleUploadedFile("r.xlsx", content)}).content.decode()
+    assert "1 baris ditolak" in page and page.count("<td class=\"num\">2</td>") == 6
+
+
 def test_it_updates_known_codes_and_keeps_the_history(dinas):
     registry_import(office=dinas.office, content=workbook([[*HEADER[:3], "Anggota laki-laki"],
                     ["ksp-mawar", "KSP Mawar", "KSP", 10]]), acting_user=dinas.analyst)

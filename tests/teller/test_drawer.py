@@ -87,6 +87,19 @@ def test_it_moves_cash_between_drawer_vault_and_bank(city, counter):
     assert verify_cooperative(city.coop_a).ok
 
 
+def test_a_transfer_retried_with_its_key_is_recorded_once(city, counter):
+    session = drawer_session_open(cooperative=city.coop_a, drawer=counter.drawer_a,
+                                  float_amount=100_000_00, acting_user=city.teller_a)
+    first = drawer_transfer(session=session, kind="vault_in", amount=400_000_00,
+                            acting_user=city.teller_a, idempotency_key="t:move")
+    again = drawer_transfer(session=session, kind="vault_in", amount=400_000_00,
+                            acting_user=city.teller_a, idempotency_key="t:move")
+    assert first.pk == again.pk
+    assert CounterTransaction.objects.filter(kind="vault_in").count() == 1
+    assert AuditEvent.objects.filter(action="teller.drawer.transfer").count() == 1
+    assert selectors.drawer_balance(drawer=counter.drawer_a) == 500_000_00
+
+
 def test_it_never_lets_the_drawer_go_below_zero(city, counter):
     session = drawer_session_open(cooperative=city.coop_a, drawer=counter.drawer_a,
                                   float_amount=100_000_00, acting_user=city.teller_a)

@@ -107,14 +107,30 @@ CREATE TRIGGER ledger_line_guard BEFORE INSERT ON ledger_journalline
 FOR EACH ROW EXECUTE FUNCTION ledger_line_guard();
 -- ;;
 -- The balance rule, checked at commit so an entry and its lines can be inserted in any order.
+-- Every line queues a check of its entry; summing the entry for each of them would cost the
+-- square of the entry's lines. So a check remembers, for the rest of the transaction, the entry
+-- it summed and the highest line id it saw ("ledger.checked" = "entry:line"); a queued check of
+-- a line that sum already included is skipped. A line added later has a higher id and is
+-- checked again, so nothing slips past (e.g. after SET CONSTRAINTS ALL IMMEDIATE).
 CREATE OR REPLACE FUNCTION ledger_entry_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   target_id bigint;
-  n bigint; d bigint; c bigint;
+  n bigint; d bigint; c bigint; last_line bigint;
   expected_n bigint; expected_total bigint;
+  checked text[];
 BEGIN
-  IF TG_TABLE_NAME = 'ledger_journalentry' THEN target_id := NEW.id; ELSE target_id := NEW.entry_id; END IF;
-  SELECT count(*), coalesce(sum(debit), 0), coalesce(sum(credit), 0) INTO n, d, c
+  IF TG_TABLE_NAME = 'ledger_journalentry' THEN
+    target_id := NEW.id;
+  ELSE
+    target_id := NEW.entry_id;
+    checked := string_to_array(current_setting('ledger.checked', true), ':');
+    IF checked IS NOT NULL AND array_length(checked, 1) = 2
+       AND checked[1]::bigint = target_id AND NEW.id <= checked[2]::bigint THEN
+      RETURN NULL;
+    END IF;
+  END IF;
+  SELECT count(*), coalesce(sum(debit), 0), coalesce(sum(credit), 0), coalesce(max(id), 0)
+    INTO n, d, c, last_line
     FROM ledger_journalline l WHERE l.entry_id = target_id;
   SELECT line_count, total INTO expected_n, expected_total
     FROM ledger_journalentry e WHERE e.id = target_id;
@@ -122,6 +138,7 @@ BEGIN
     RAISE EXCEPTION 'LEDGER_UNBALANCED: entry % has % lines, debit %, credit % (expected % lines, total %)',
       target_id, n, d, c, expected_n, expected_total;
   END IF;
+  PERFORM set_config('ledger.checked', target_id || ':' || last_line, true);
   RETURN NULL;
 END $$;
 -- ;;

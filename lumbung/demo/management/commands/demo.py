@@ -1,11 +1,11 @@
-"""lumbung demo [--cooperatives N] [--seed S] [--today D] [--if-empty]"""
+"""lumbung demo [--cooperatives N] [--months M] [--seed S] [--today D] [--if-empty]"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from lumbung.core.cli import LumbungCommand, parse_date
-from lumbung.demo.services import DEMO_PASSWORD, demo_build
+from lumbung.demo.services import DEMO_PASSWORD, HISTORY_MONTHS, demo_build
 from lumbung.tenancy.models import SupervisorOffice
 
 
@@ -14,6 +14,8 @@ class Command(LumbungCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--cooperatives", type=int, default=5)
+        parser.add_argument("--months", type=int, default=HISTORY_MONTHS,
+                            help="bulan riwayat tiap koperasi (default 12)")
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--today", help="tanggal usaha terakhir (default: hari ini)")
         parser.add_argument("--if-empty", action="store_true",
@@ -28,6 +30,10 @@ class Command(LumbungCommand):
             cooperatives=options["cooperatives"],
             seed=options["seed"],
             today=parse_date(options["today"]) if options["today"] else None,
+            months=options["months"],
+            progress=lambda name: self.stdout.write(
+                self.say(f"  membangun riwayat {options['months']} bulan: {name}",
+                         f"  building {options['months']} months of history: {name}")),
         )
         self.stdout.write(self.say("Kota demo siap. Akun demo (kata sandi sama untuk semua):",
                                    "Demo city ready. Demo logins (same password for all):"))

@@ -38,11 +38,11 @@ class Command(LumbungCommand):
         parser.add_argument("--format", choices=["json", "table"], default="table")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        principal_rupiah = _decimal(options["principal"], "pokok")
+        principal_rupiah = _decimal(options["principal"], "--principal")
         principal = principal_rupiah * SEN_PER_RUPIAH
         if principal != principal.to_integral_value() or principal <= 0:
             raise LumbungError("BAD_AMOUNT", value=options["principal"])
-        rate = _decimal(options["annual_rate"], "bunga")
+        rate = _decimal(options["annual_rate"], "--annual-rate")
         try:
             rows = schedule(
                 principal=int(principal), annual_rate=rate, months=options["months"],

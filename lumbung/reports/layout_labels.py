@@ -1,0 +1,55 @@
+"""The statement layouts' labels (rules/layout_*.yaml), listed for makemessages.
+
+The layouts are data, so gettext cannot find their words there; statements.py translates each
+label at run time and tests/reports checks that every label of every layout is listed here.
+"""
+
+from django.utils.translation import gettext_noop
+
+LABELS = [
+    gettext_noop("ASET"),
+    gettext_noop("Aset lancar"),
+    gettext_noop("Investasi jangka panjang"),
+    gettext_noop("Aset tetap"),
+    gettext_noop("Aset tidak berwujud"),
+    gettext_noop("Aset lain-lain"),
+    gettext_noop("JUMLAH ASET"),
+    gettext_noop("LIABILITAS"),
+    gettext_noop("Liabilitas jangka pendek"),
+    gettext_noop("Liabilitas jangka panjang"),
+    gettext_noop("JUMLAH LIABILITAS"),
+    gettext_noop("EKUITAS"),
+    gettext_noop("Modal anggota"),
+    gettext_noop("Cadangan"),
+    gettext_noop("Sisa hasil usaha"),
+    gettext_noop("SHU tahun berjalan (belum ditutup)"),
+    gettext_noop("JUMLAH EKUITAS"),
+    gettext_noop("JUMLAH LIABILITAS DAN EKUITAS"),
+    gettext_noop("PARTISIPASI ANGGOTA"),
+    gettext_noop("Partisipasi bruto anggota"),
+    gettext_noop("Beban pokok anggota"),
+    gettext_noop("Partisipasi netto anggota"),
+    gettext_noop("PENDAPATAN DARI NON-ANGGOTA"),
+    gettext_noop("Pendapatan dari non-anggota"),
+    gettext_noop("Beban pokok non-anggota"),
+    gettext_noop("Laba kotor dari non-anggota"),
+    gettext_noop("HASIL USAHA KOTOR"),
+    gettext_noop("Beban usaha"),
+    gettext_noop("Beban perkoperasian"),
+    gettext_noop("SISA HASIL USAHA DARI USAHA"),
+    gettext_noop("Pendapatan lain-lain"),
+    gettext_noop("Beban lain-lain"),
+    gettext_noop("SHU SEBELUM PAJAK"),
+    gettext_noop("Pajak penghasilan"),
+    gettext_noop("SHU SETELAH PAJAK"),
+    gettext_noop("Simpanan pokok"),
+    gettext_noop("Simpanan wajib"),
+    gettext_noop("Modal lain"),
+    gettext_noop("SHU"),
+    gettext_noop("Dana zakat, infak dan sedekah (ZIS, dikelola terpisah)"),
+    gettext_noop("DANA SYIRKAH TEMPORER"),
+    gettext_noop("Dana syirkah temporer (simpanan mudharabah)"),
+    gettext_noop("JUMLAH LIABILITAS, DANA SYIRKAH TEMPORER DAN EKUITAS"),
+    gettext_noop("Pendapatan margin, bagi hasil dan ujrah dari anggota"),
+    gettext_noop("Bonus wadiah dan bagi hasil simpanan anggota"),
+]
