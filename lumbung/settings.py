@@ -5,6 +5,8 @@ SECRET_KEY     default: a random key kept in var/secret_key (never used when DEB
                and LUMBUNG_REQUIRE_SECRET_KEY is set, as in production)
 DEBUG          default: off
 ALLOWED_HOSTS  default: localhost,127.0.0.1
+WEB_THREADS    threads per `lumbung serve` worker process for pages and API (default 4)
+DATABASE_CONN_MAX_AGE  seconds a connection is kept between requests (default 60)
 """
 
 from __future__ import annotations
@@ -102,13 +104,17 @@ TEMPLATES = [
     }
 ]
 
-# Connections close after each request by default: `lumbung serve` is ASGI, where sync views run
-# on a pool of threads and persistent connections pile up per thread until PostgreSQL refuses
-# more ("too many clients" under a 20-client load). Put a pooler in front to reuse connections.
+# Connections are kept between requests (a minute, checked before reuse): `lumbung serve` runs
+# pages on a fixed pool of WEB_THREADS threads per worker process (lumbung/asgi.py), so there are
+# at most that many per worker, and opening one per request cost a fifth of a member's API call.
+# More threads do not serve more: they fight over the interpreter lock (bench/portal.py: 8
+# threads cost 18.6 ms of CPU a request, 4 threads 11.9 ms). Scale with WEB_WORKERS instead.
+WEB_THREADS = int(os.environ.get("WEB_THREADS", "4"))
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'lumbung.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -122,7 +128,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA wal_autocheckpoint=10000;"
         ),
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("LUMBUNG_TEST_DB_NAME") or None}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -210,7 +210,10 @@ class JournalLine(models.Model):
         indexes = [
             models.Index(fields=["cooperative", "account", "date"]),
             models.Index(fields=["cooperative", "date"]),
-            models.Index(fields=["cooperative", "member_id"]),
+            # A member's lines; with the account and sub-ledger it also answers "which
+            # sub-ledgers does this member have" from the index alone (the member's app).
+            models.Index(fields=["cooperative", "member_id", "account", "subledger_ref"],
+                         name="ledger_line_member_subledger"),
         ]
 
 

@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
+import random
 import threading
 import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db.models import Max
 
@@ -36,6 +39,7 @@ STREAM_PRELUDE = "retry: 1000\n:" + " " * 2048 + "\n\n"
 # A comment line this often on a quiet stream (keeps proxies and mobile networks from closing
 # it); the stream also reads its own feed this often, whatever the hub says.
 KEEPALIVE_SECONDS = 15
+T = TypeVar("T")
 
 
 def _event(item: selectors.FeedItem, balances: dict[str, int]) -> str:
@@ -155,6 +159,13 @@ class FeedHub:
 hub = FeedHub()
 
 
+def _lifetime() -> float:
+    """How long this stream lasts before the browser reconnects: LUMBUNG_FEED_STREAM_SECONDS,
+    give or take a fifth, so that streams opened together (a server restart, a network coming
+    back at the market) do not all reconnect in the same second again."""
+    return settings.LUMBUNG_FEED_STREAM_SECONDS * random.uniform(0.8, 1.2)
+
+
 def stream_sync(cooperative_id: int, member_id: int, after: int) -> Iterator[str]:
     """The stream for a WSGI server (development server, tests): a thread per stream."""
     woken = threading.Event()
@@ -163,7 +174,7 @@ def stream_sync(cooperative_id: int, member_id: int, after: int) -> Iterator[str
         yield STREAM_PRELUDE
         hub.watch(cooperative_id, member_id, woken.set)
         now = time.monotonic()
-        deadline, quiet_since = now + settings.LUMBUNG_FEED_STREAM_SECONDS, now
+        deadline, quiet_since = now + _lifetime(), now
         while time.monotonic() < deadline:
             woken.clear()
             events, after = read_events(cooperative_id, member_id, after)
@@ -182,27 +193,35 @@ def stream_sync(cooperative_id: int, member_id: int, after: int) -> Iterator[str
         open_streams.add(-1)
 
 
+# The database reads of every open stream of the process, on a few threads of their own: each
+# keeps one connection, whatever the number of streams (run_in_executor carries no request
+# context, so a read never uses the connection of the request that opened the stream).
+readers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="feed")
+
+
 async def stream_async(cooperative_id: int, member_id: int, after: int) -> AsyncIterator[str]:
-    """The stream under the ASGI server: no thread of its own; its database reads go to a small
-    shared pool (thread_sensitive=False), so open streams hold no database connections."""
+    """The stream under the ASGI server: no thread of its own; its database reads go to the
+    shared `readers`, so open streams hold no database connections."""
     loop = asyncio.get_running_loop()
     woken = asyncio.Event()
 
     def wake() -> None:
         loop.call_soon_threadsafe(woken.set)
 
-    read = sync_to_async(read_events, thread_sensitive=False)
+    def in_readers(function: Callable[..., T], *args: Any) -> asyncio.Future[T]:
+        return loop.run_in_executor(readers, functools.partial(function, *args))
+
     open_streams.add(1)
     watching = False
     try:
         yield STREAM_PRELUDE
-        await sync_to_async(hub.watch, thread_sensitive=False)(cooperative_id, member_id, wake)
+        await in_readers(hub.watch, cooperative_id, member_id, wake)
         watching = True
-        deadline = loop.time() + settings.LUMBUNG_FEED_STREAM_SECONDS
+        deadline = loop.time() + _lifetime()
         quiet_since = loop.time()
         while loop.time() < deadline:
             woken.clear()
-            events, after = await read(cooperative_id, member_id, after)
+            events, after = await in_readers(read_events, cooperative_id, member_id, after)
             for event in events:
                 yield event
             if events:
@@ -213,7 +232,7 @@ async def stream_async(cooperative_id: int, member_id: int, after: int) -> Async
             until = min(deadline, loop.time() + KEEPALIVE_SECONDS)
             while not woken.is_set() and loop.time() < until:
                 if hub.due():
-                    await sync_to_async(hub.read_if_due, thread_sensitive=False)()
+                    await in_readers(hub.read_if_due)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(woken.wait(), hub.interval)
     finally:

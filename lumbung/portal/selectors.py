@@ -100,8 +100,10 @@ class MemberAccount:
 
 def member_ledger_accounts(*, cooperative_id: int, member_id: int) -> list[MemberAccount]:
     """Every sub-ledger the member's lines touch, with its current balance. Two queries."""
-    pairs = set(_member_lines(cooperative_id, member_id).values_list("account_id",
-                                                                     "subledger_ref").distinct())
+    # order_by() drops the lines' default ordering, which would otherwise join the entries
+    # and make every line distinct.
+    pairs = set(_member_lines(cooperative_id, member_id).order_by()
+                .values_list("account_id", "subledger_ref").distinct())
     balances = (
         # Both keys of the (cooperative, account, ref) index, so a large cooperative's other
         # sub-ledgers are never scanned.

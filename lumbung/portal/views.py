@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.core.handlers.asgi import ASGIRequest
+from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -172,9 +173,15 @@ def feed_stream(request: HttpRequest, session: MemberSession) -> HttpResponseBas
     Last-Event-ID, which also re-checks the session (so "log out everywhere" reaches it).
     """
     args = (session.cooperative_id, session.member_id, _after_id(request))
-    stream = (feed.stream_async(*args) if isinstance(request, ASGIRequest)
-              else feed.stream_sync(*args))
-    response = StreamingHttpResponse(stream, content_type="text/event-stream")
+    if isinstance(request, ASGIRequest):
+        # The stream reads on the feed's own threads; the request's connection would
+        # otherwise stay open, unused, as long as the stream.
+        connection.close()
+        response = StreamingHttpResponse(feed.stream_async(*args),
+                                         content_type="text/event-stream")
+    else:
+        response = StreamingHttpResponse(feed.stream_sync(*args),
+                                         content_type="text/event-stream")
     response["Cache-Control"] = "no-cache, no-transform"
     response["X-Accel-Buffering"] = "no"
     return response
