@@ -27,6 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.db import close_old_connections
 from django.db.models import Max
 
 from lumbung.core.money import format_rupiah
@@ -199,6 +200,13 @@ def stream_sync(cooperative_id: int, member_id: int, after: int) -> Iterator[str
 readers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="feed")
 
 
+def _on_usable_connection(function: Callable[..., T], *args: Any) -> T:
+    """Run `function` on one of the readers after the checks a request would make: a connection
+    that is too old or was broken (the database restarted) is replaced, not used forever."""
+    close_old_connections()
+    return function(*args)
+
+
 async def stream_async(cooperative_id: int, member_id: int, after: int) -> AsyncIterator[str]:
     """The stream under the ASGI server: no thread of its own; its database reads go to the
     shared `readers`, so open streams hold no database connections."""
@@ -209,7 +217,8 @@ async def stream_async(cooperative_id: int, member_id: int, after: int) -> Async
         loop.call_soon_threadsafe(woken.set)
 
     def in_readers(function: Callable[..., T], *args: Any) -> asyncio.Future[T]:
-        return loop.run_in_executor(readers, functools.partial(function, *args))
+        return loop.run_in_executor(
+            readers, functools.partial(_on_usable_connection, function, *args))
 
     open_streams.add(1)
     watching = False
