@@ -154,7 +154,7 @@ def _shape(rng: random.Random, profile: str) -> dict[str, float]:
                    "sick": rng.uniform(-0.25, 0.0)}[profile],
         "insider": rng.uniform(0.08, 0.2) if sick else rng.uniform(0, 0.08),
         "allowance": rng.uniform(0.3, 0.9),
-        "negative_cash": float(sick and rng.random() < 0.3),
+        "negative_cash": sick and rng.random() < 0.3,  # a yes/no, not an amount
         "wait": rng.randint(0, 9) if sick else 0,
         # Sick cooperatives lose capital month by month.
         "equity_drift": -0.01 if sick else 0.0,
