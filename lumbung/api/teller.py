@@ -16,6 +16,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Header, Router, Schema
 from ninja.responses import Status
@@ -186,11 +187,9 @@ def _counter(request: HttpRequest, code: str) -> CooperativeAccess:
 
 
 def _session(access: CooperativeAccess, session_id: int) -> DrawerSession:
-    session = (DrawerSession.objects.filter(cooperative=access.cooperative, pk=session_id)
-               .select_related("drawer", "teller", "cooperative").first())
-    if session is None:
-        raise Http404
-    return session
+    return get_object_or_404(
+        DrawerSession.objects.select_related("drawer", "teller", "cooperative"),
+        cooperative=access.cooperative, pk=session_id)
 
 
 def _posted(request: HttpRequest, record: CounterTransaction) -> Any:
@@ -219,10 +218,8 @@ def session_open(request: HttpRequest, code: str, payload: OpenIn,
     """Buka laci dengan modal awal dari brankas. Diulang dengan Idempotency-Key: sesi yang sama
     (selama laci dan modalnya sama)."""
     access = _counter(request, code)
-    drawer = CashDrawer.objects.filter(cooperative=access.cooperative, pk=payload.drawer_id,
-                                       active=True).first()
-    if drawer is None:
-        raise Http404
+    drawer = get_object_or_404(CashDrawer, cooperative=access.cooperative, pk=payload.drawer_id,
+                               active=True)
     own = selectors.open_session_for(cooperative=access.cooperative, teller=request.user)
     if (idempotency_key and own is not None and own.drawer_id == drawer.pk
             and own.float_amount == payload.float_amount):
@@ -291,9 +288,7 @@ def admission(request: HttpRequest, code: str, session_id: int, payload: Admissi
     """Calon anggota membayar simpanan pokok (dan wajib pertama) tunai dan menjadi anggota."""
     access = _counter(request, code)
     session = _session(access, session_id)
-    member = Member.objects.filter(cooperative=access.cooperative, pk=payload.member_id).first()
-    if member is None:
-        raise Http404
+    member = get_object_or_404(Member, cooperative=access.cooperative, pk=payload.member_id)
     return _posted(request, counter_admit(
         session=session, member=member, acting_user=request.user,
         idempotency_key=scoped_key(request, idempotency_key)))
@@ -306,9 +301,7 @@ def loan_repayment(request: HttpRequest, code: str, session_id: int, payload: Lo
     """Angsuran pinjaman tunai ke laci ini (dialokasikan oleh layanan pinjaman)."""
     access = _counter(request, code)
     session = _session(access, session_id)
-    loan = Loan.objects.filter(cooperative=access.cooperative, pk=payload.loan_id).first()
-    if loan is None:
-        raise Http404
+    loan = get_object_or_404(Loan, cooperative=access.cooperative, pk=payload.loan_id)
     return _posted(request, counter_loan_repay(
         session=session, loan=loan, amount=payload.amount, early_payoff=payload.early_payoff,
         acting_user=request.user, idempotency_key=scoped_key(request, idempotency_key)))
