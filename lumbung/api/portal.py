@@ -17,6 +17,7 @@ from ninja import File, Form, Header, Router, Schema, UploadedFile
 from ninja.responses import Status
 from ninja.security import HttpBearer
 
+from lumbung.api.loans import InstalmentOut
 from lumbung.api.schemas import ErrorOut
 from lumbung.core.errors import LumbungError
 from lumbung.ledger.models import JournalEntry
@@ -430,15 +431,6 @@ def loan_products(request: HttpRequest) -> Any:
             for p in loan_requests.member_products(cooperative=_session(request).cooperative)]
 
 
-class ScheduleRowOut(Schema):
-    n: int
-    due_date: dt.date
-    principal: int
-    interest: int
-    total: int
-    balance_after: int
-
-
 class LoanQuoteOut(Schema):
     product: int
     amount: int
@@ -449,7 +441,7 @@ class LoanQuoteOut(Schema):
     fees: int
     net: int
     total_interest: int
-    schedule: list[ScheduleRowOut]
+    schedule: list[InstalmentOut]
 
 
 @router.get("/me/loans/simulation", response=LoanQuoteOut)

@@ -28,6 +28,7 @@ from lumbung.loans.models import Loan
 from lumbung.members.models import Member
 from lumbung.savings import selectors as savings_selectors
 from lumbung.savings.access import COUNTER_ROLES
+from lumbung.savings.models import SavingsAccount
 from lumbung.teller import selectors
 from lumbung.teller.calculations import short_hash
 from lumbung.teller.models import CashDrawer, CounterTransaction, DrawerSession
@@ -186,6 +187,14 @@ def _counter(request: HttpRequest, code: str) -> CooperativeAccess:
     return access
 
 
+def _account(access: CooperativeAccess, number: str) -> SavingsAccount:
+    account = savings_selectors.savings_account_by_number(cooperative=access.cooperative,
+                                                          number=number)
+    if account is None:
+        raise Http404
+    return account
+
+
 def _session(access: CooperativeAccess, session_id: int) -> DrawerSession:
     return get_object_or_404(
         DrawerSession.objects.select_related("drawer", "teller", "cooperative"),
@@ -255,10 +264,7 @@ def deposit(request: HttpRequest, code: str, session_id: int, payload: AccountMo
     """Setoran tunai ke rekening simpanan anggota, masuk ke laci ini."""
     access = _counter(request, code)
     session = _session(access, session_id)
-    account = savings_selectors.savings_account_by_number(cooperative=access.cooperative,
-                                                          number=payload.account_number)
-    if account is None:
-        raise Http404
+    account = _account(access, payload.account_number)
     return _posted(request, counter_deposit(
         session=session, account=account, amount=payload.amount, acting_user=request.user,
         idempotency_key=scoped_key(request, idempotency_key)))
@@ -272,10 +278,7 @@ def withdrawal(request: HttpRequest, code: str, session_id: int, payload: Accoun
     disisihkan di laci. Setelah disetujui, GET counter-transactions/{id} memberi buktinya."""
     access = _counter(request, code)
     session = _session(access, session_id)
-    account = savings_selectors.savings_account_by_number(cooperative=access.cooperative,
-                                                          number=payload.account_number)
-    if account is None:
-        raise Http404
+    account = _account(access, payload.account_number)
     return _posted(request, counter_withdraw(
         session=session, account=account, amount=payload.amount, acting_user=request.user,
         idempotency_key=scoped_key(request, idempotency_key)))
